@@ -1,0 +1,122 @@
+"""The `brevgen` command. Each subcommand parses arguments, calls one function, prints, exits.
+
+Errors the user can fix (BrevgenError) print one clear message and exit with status 2;
+nothing has been written by then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+
+from .errors import BrevgenError
+
+app = typer.Typer(
+    name="brevgen",
+    help="Letters and leaflets for Danish municipal social services.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str) -> None:
+    typer.echo(f"brevgen: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def user_errors(command: Callable) -> Callable:
+    """Turn a BrevgenError into a message and exit status 2, without a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BrevgenError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date that exists; expected YYYY-MM-DD, e.g. 2026-06-08")
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    from .render import FORMATS
+
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        fail(f"--format {value!r}: allowed formats are {', '.join(FORMATS)} (comma-separated)")
+    return formats
+
+
+@app.command()
+@user_errors
+def deadline(
+    dated: str = typer.Option(..., "--dated", help="The letter's date, YYYY-MM-DD."),
+    channel: str = typer.Option(..., "--channel", help="digital, post or quickpost."),
+    weeks: int = typer.Option(4, "--weeks", min=1, help="The complaint deadline in weeks."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Print the date of receipt and the complaint deadline for a letter, and the rule used."""
+    from .deadlines import compute_deadline
+    from .models import Channel
+
+    day = parse_date(dated, "--dated")
+    allowed = [c.value for c in Channel]
+    if channel not in allowed:
+        fail(f"--channel {channel!r} is not a delivery channel; allowed: {', '.join(allowed)}")
+    result = compute_deadline(day, Channel(channel), weeks)
+    if as_json:
+        typer.echo(json.dumps(result.as_record(), ensure_ascii=False, sort_keys=True))
+        return
+    typer.echo(f"letter dated  {result.dated} ({result.channel.value})")
+    typer.echo(f"received      {result.received} ({result.method})")
+    moved = f" (moved from {result.unmoved}: {result.moved_because})" if result.moved else ""
+    typer.echo(f"deadline      {result.deadline}{moved}")
+    typer.echo(f"rule          {result.rule_set}: {result.source}")
+
+
+@app.command()
+@user_errors
+def guidance(
+    sources: list[Path] = typer.Argument(..., help="Guidance request files (YAML/JSON), or folders of them."),
+    out: Path = typer.Option(..., "--out", help="Folder to write into."),
+    format: str = typer.Option("pdf,docx,html", "--format", help="Comma-separated: pdf, docx, html."),
+) -> None:
+    """Write standalone complaint guidance, one per recipient, with its JSON record."""
+    from .jobs import guidance_job
+
+    for line in guidance_job(sources, out, parse_formats(format)):
+        typer.echo(line)
+
+
+@app.command()
+@user_errors
+def check() -> None:
+    """Check the content, phrase library, templates and example data; non-zero on any error."""
+    from .selfcheck import run_checks
+
+    problems, summary = run_checks()
+    for line in summary:
+        typer.echo(line)
+    if problems:
+        for problem in problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo("ok")
+
+
+def main() -> None:  # pragma: no cover - entry point
+    sys.exit(app())

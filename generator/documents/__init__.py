@@ -1,0 +1,1 @@
+"""Document builders, one module per kind, and the document model they produce (model.py)."""

@@ -1,0 +1,67 @@
+"""Jobs: load -> build -> render -> write, one function per command that writes documents.
+
+Everything is rendered in memory before the first file is written, so an error anywhere
+leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .documents.complaint_guidance import guidance_letters
+from .documents.model import Letter
+from .errors import BrevgenError
+from .loading import dump_json, load_model, read_yaml
+from .models import GuidanceRequest
+from .output import letter_stem, sha256, write_all
+from .render import RENDERERS
+
+
+def input_files(sources: Iterable[Path]) -> list[Path]:
+    """Files named directly, and the *.yaml / *.yml / *.json files in folders named."""
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found = sorted(p for p in source.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+            if not found:
+                raise BrevgenError(f"{source}: no .yaml, .yml or .json files in this folder")
+            files.extend(found)
+        elif source.exists():
+            files.append(source)
+        else:
+            raise BrevgenError(f"{source}: file not found")
+    return files
+
+
+def render_letters(letters: list[Letter], formats: tuple[str, ...], out: Path) -> dict[Path, bytes]:
+    """Render each letter in each format, plus its JSON record, keyed by output path."""
+    files: dict[Path, bytes] = {}
+    for index, letter in enumerate(letters, start=1):
+        stem = letter_stem(letter.case_number, letter.kind, index, letter.recipient.role)
+        record = dict(letter.record, files={})
+        for fmt in formats:
+            data = RENDERERS[fmt](letter)
+            files[out / f"{stem}.{fmt}"] = data
+            record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
+        files[out / f"{stem}.json"] = dump_json(record).encode("utf-8")
+    return files
+
+
+def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...]) -> Iterator[str]:
+    files: dict[Path, bytes] = {}
+    report: list[str] = []
+    for path in input_files(sources):
+        request = load_model(GuidanceRequest, path)
+        letters = guidance_letters(request, input_sha256=sha256(path.read_bytes()))
+        files.update(render_letters(letters, formats, out))
+        for index, letter in enumerate(letters, start=1):
+            lix = letter.record["lix"]
+            report.append(
+                f"{path.name}: recipient {index} ({letter.recipient.role.value}, {letter.channel.value}): "
+                f"deadline {letter.record['complaint']['deadline']['deadline'] if letter.record['complaint']['deadline'] else 'none'}, "
+                f"LIX {lix['score']} ({lix['band']})"
+            )
+    write_all(files)
+    yield from report
+    yield f"wrote {len(files)} files to {out}"

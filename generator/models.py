@@ -1,0 +1,179 @@
+"""Typed, immutable models of everything brevgen reads. No file access, no rendering here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    """Base: frozen, and unknown fields are errors (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Channel(str, Enum):
+    digital = "digital"
+    post = "post"
+    quickpost = "quickpost"
+
+    @property
+    def is_paper(self) -> bool:
+        return self is not Channel.digital
+
+
+# --- municipality profile -------------------------------------------------------------------
+
+
+class Department(Model):
+    id: str
+    name: str
+
+
+class PostalAddress(Model):
+    street: str
+    postcode: str
+    city: str
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return (self.street, f"{self.postcode} {self.city}")
+
+
+class Profile(Model):
+    example: bool = False
+    name: str
+    short_name: str
+    departments: tuple[Department, ...]
+    postal_address: PostalAddress
+    phone: str
+    phone_hours: str
+    email: str
+    web: str
+    complaint_web: str
+    logo: str
+
+    def department(self, department_id: str) -> Department:
+        for department in self.departments:
+            if department.id == department_id:
+                return department
+        raise KeyError(department_id)
+
+
+# --- recipients -------------------------------------------------------------------------------
+
+
+class Role(str, Enum):
+    citizen = "citizen"
+    guardian = "guardian"  # værge
+    representative = "representative"  # partsrepræsentant
+    custody = "custody"  # forældremyndighedsindehaver
+    youth = "youth"
+
+
+class Recipient(Model):
+    role: Role
+    name: str = Field(min_length=1)
+    address: tuple[str, ...] = Field(min_length=1, description="street lines")
+    postcode: str = Field(pattern=r"^\d{4}$")
+    city: str = Field(min_length=1)
+    channel: Channel
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return (self.name, *self.address, f"{self.postcode} {self.city}")
+
+
+# --- calendar and deadline rules ---------------------------------------------------------------
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)
+
+
+class AnnualDay(Model):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    name: str
+
+
+class DatedDay(Model):
+    date: dt.date
+    name: str
+    source: str = ""
+
+
+class CalendarConfig(Model):
+    source: str
+    country: str
+    weekend: tuple[Weekday, ...]
+    annual_closing_days: tuple[AnnualDay, ...] = ()
+    extra_closing_days: tuple[DatedDay, ...] = ()
+
+
+class ReceiptRule(Model):
+    method: Literal["same_day", "delivery_days", "calendar_days", "weekday_table"]
+    days: int | None = Field(default=None, ge=0)
+    table: dict[Weekday, int] | None = None
+
+
+class RuleSet(Model):
+    id: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    source: str
+    channels: dict[Channel, ReceiptRule]
+
+    def applies_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class DeadlineRules(Model):
+    rule_sets: tuple[RuleSet, ...] = Field(min_length=1)
+
+
+# --- complaint routes ----------------------------------------------------------------------
+
+
+class RouteKind(str, Enum):
+    municipality_first = "municipality_first"
+    direct_to_ankestyrelsen = "direct_to_ankestyrelsen"
+    not_appealable = "not_appealable"
+
+
+class ComplaintRoute(Model):
+    provision: str
+    route: RouteKind
+    source: str
+    weeks: int | None = Field(default=None, ge=1)
+
+
+class ComplaintRoutes(Model):
+    default_weeks: int = Field(ge=1)
+    routes: tuple[ComplaintRoute, ...]
+
+    def for_provision(self, provision: str) -> ComplaintRoute | None:
+        for route in self.routes:
+            if route.provision == provision:
+                return route
+        return None
+
+
+# --- standalone complaint guidance input --------------------------------------------------------
+
+
+class GuidanceRequest(Model):
+    """Input for `brevgen guidance`: one decision's complaint guidance for each of its recipients."""
+
+    example: bool = False
+    case_number: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/]*$")
+    provision: str
+    department: str
+    subject: str = Field(min_length=1, description="what the decision is about, e.g. 'støtte efter § 85'")
+    dated: dt.date
+    caseworker: str = Field(min_length=1)
+    recipients: tuple[Recipient, ...] = Field(min_length=1)

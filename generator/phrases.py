@@ -1,0 +1,215 @@
+"""The phrase library: approved Danish texts in phrases/*.yaml, chosen by safe conditions.
+
+A phrase's `text` is a Jinja template rendered in a sandbox with StrictUndefined: a missing
+parameter is an error, never a blank, and staff-edited text cannot run code. A phrase's `when`
+is a sandboxed Jinja expression over the case context (e.g. `channel == 'post'`); it is the
+rule engine that chooses phrases automatically. Phrases that fill the same `slot` are
+alternatives: exactly one may apply to a case. A composition lists slots in reading order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import Field
+
+from . import paths
+from .documents.model import Block, Section
+from .errors import BrevgenError
+from .formatting import FILTERS
+from .loading import parse_model, read_yaml
+from .models import Model
+
+
+class Phrase(Model):
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    version: int = Field(ge=1)
+    title: str
+    slot: str | None = None
+    when: str | None = None
+    text: str | None = None
+    parts: tuple[str, ...] = ()  # a composite phrase: the ids of the phrases it bundles
+    provisions: tuple[str, ...] = ()  # empty: fits every provision
+    decision_types: tuple[str, ...] = ()  # empty: fits every decision type
+    cites: tuple[str, ...] = ()  # reference ids in the registry
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    owner: str
+    reviewed: dt.date
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class SlotRef(Model):
+    slot: str
+    required: bool = True
+
+
+class Composition(Model):
+    id: str
+    heading: str
+    slots: tuple[SlotRef, ...]
+
+
+class PhraseFile(Model):
+    compositions: tuple[Composition, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderedPhrase:
+    id: str
+    version: int
+    blocks: tuple[Block, ...]
+    cites: tuple[str, ...]
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    return env
+
+
+def text_to_blocks(text: str) -> tuple[Block, ...]:
+    """Blank lines separate blocks; a block whose lines all start with '- ' is a list."""
+    blocks = []
+    for chunk in text.strip().split("\n\n"):
+        lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith("- ") for line in lines):
+            blocks.append(Block("list", items=tuple(line[2:].strip() for line in lines)))
+        else:
+            blocks.append(Block("paragraph", text=" ".join(lines)))
+    return tuple(blocks)
+
+
+class PhraseLibrary:
+    def __init__(self, phrases: dict[str, Phrase], compositions: dict[str, Composition], origins: dict[str, str]):
+        self.phrases = phrases
+        self.compositions = compositions
+        self.origins = origins  # phrase id -> "file:line", for messages
+        self._env = _environment()
+        self._templates: dict[str, jinja2.Template] = {}
+        self._conditions: dict[str, Any] = {}
+        for phrase in phrases.values():
+            self._compile(phrase)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, directory: Path) -> PhraseLibrary:
+        phrases: dict[str, Phrase] = {}
+        compositions: dict[str, Composition] = {}
+        origins: dict[str, str] = {}
+        files = sorted(directory.glob("*.yaml"))
+        if not files:
+            raise BrevgenError(f"{directory}: no phrase files (*.yaml)")
+        for path in files:
+            data, lines = read_yaml(path)
+            parsed = parse_model(PhraseFile, data or {}, str(path), lines)
+            for index, phrase in enumerate(parsed.phrases):
+                where = f"{path}:{lines.get(('phrases', index), '?')}"
+                if phrase.id in phrases:
+                    raise BrevgenError(f"{where}: phrase id {phrase.id!r} is also defined at {origins[phrase.id]}")
+                if (phrase.text is None) == (not phrase.parts):
+                    raise BrevgenError(f"{where}: phrase {phrase.id!r} needs either `text` or `parts`, not both")
+                phrases[phrase.id] = phrase
+                origins[phrase.id] = where
+            for composition in parsed.compositions:
+                compositions[composition.id] = composition
+        library = cls(phrases, compositions, origins)
+        library._check_parts()
+        return library
+
+    def _compile(self, phrase: Phrase) -> None:
+        where = self.origins.get(phrase.id, phrase.id)
+        try:
+            if phrase.text is not None:
+                self._templates[phrase.id] = self._env.from_string(phrase.text)
+            if phrase.when:
+                self._conditions[phrase.id] = self._env.compile_expression(phrase.when, undefined_to_none=False)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BrevgenError(f"{where}: phrase {phrase.id!r}: {exc.message}") from None
+
+    def _check_parts(self) -> None:
+        for phrase in self.phrases.values():
+            for part in phrase.parts:
+                if part not in self.phrases:
+                    raise BrevgenError(f"{self.origins[phrase.id]}: phrase {phrase.id!r} bundles unknown phrase {part!r}")
+
+    # --- use -----------------------------------------------------------------------------------
+
+    def get(self, phrase_id: str) -> Phrase:
+        try:
+            return self.phrases[phrase_id]
+        except KeyError:
+            raise BrevgenError(f"unknown phrase id {phrase_id!r}") from None
+
+    def applies(self, phrase: Phrase, context: dict[str, Any], on: dt.date) -> bool:
+        if not phrase.valid_on(on):
+            return False
+        condition = self._conditions.get(phrase.id)
+        if condition is None:
+            return True
+        try:
+            return bool(condition(**context))
+        except jinja2.UndefinedError as exc:
+            raise BrevgenError(f"{self.origins[phrase.id]}: condition of phrase {phrase.id!r}: {exc.message}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise BrevgenError(f"{self.origins[phrase.id]}: condition of phrase {phrase.id!r} is not allowed: {exc}") from None
+
+    def select(self, slot: str, context: dict[str, Any], on: dt.date, required: bool = True) -> Phrase | None:
+        candidates = [p for p in self.phrases.values() if p.slot == slot and self.applies(p, context, on)]
+        if len(candidates) > 1:
+            ids = ", ".join(p.id for p in candidates)
+            raise BrevgenError(f"phrase slot {slot!r}: more than one phrase applies ({ids}); make their conditions exclusive")
+        if not candidates:
+            if required:
+                raise BrevgenError(f"phrase slot {slot!r}: no phrase applies to this case on {on}")
+            return None
+        return candidates[0]
+
+    def render(self, phrase_id: str, params: dict[str, Any]) -> RenderedPhrase:
+        phrase = self.get(phrase_id)
+        if phrase.parts:
+            rendered = [self.render(part, params) for part in phrase.parts]
+            return RenderedPhrase(
+                phrase.id,
+                phrase.version,
+                tuple(block for part in rendered for block in part.blocks),
+                tuple(dict.fromkeys((*phrase.cites, *(c for part in rendered for c in part.cites)))),
+            )
+        try:
+            text = self._templates[phrase.id].render(**params)
+        except jinja2.UndefinedError as exc:
+            raise BrevgenError(f"phrase {phrase.id!r}: parameter missing: {exc.message}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise BrevgenError(f"phrase {phrase.id!r}: not allowed: {exc}") from None
+        return RenderedPhrase(phrase.id, phrase.version, text_to_blocks(text), phrase.cites)
+
+    def compose(self, composition_id: str, context: dict[str, Any], on: dt.date) -> tuple[Section, list[RenderedPhrase]]:
+        """Fill a composition's slots for this case: one section, and the phrases used."""
+        try:
+            composition = self.compositions[composition_id]
+        except KeyError:
+            raise BrevgenError(f"unknown phrase composition {composition_id!r}") from None
+        used = []
+        for ref in composition.slots:
+            phrase = self.select(ref.slot, context, on, ref.required)
+            if phrase is not None:
+                used.append(self.render(phrase.id, context))
+        blocks = tuple(block for phrase in used for block in phrase.blocks)
+        return Section(composition.heading, blocks, tuple(p.id for p in used)), used
+
+
+@lru_cache(maxsize=None)
+def default_library() -> PhraseLibrary:
+    return PhraseLibrary.load(paths.PHRASES)

@@ -1,0 +1,83 @@
+"""`brevgen check`: load and cross-check everything a municipality maintains.
+
+Returns problems instead of raising on the first, so the lawyer sees the whole list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import loading, paths
+from .errors import BrevgenError
+from .models import Channel, GuidanceRequest
+
+
+def run_checks() -> tuple[list[str], list[str]]:
+    problems: list[str] = []
+    summary: list[str] = []
+
+    def attempt(label: str, action):
+        try:
+            result = action()
+            return result
+        except BrevgenError as exc:
+            problems.append(f"{label}: {exc}")
+            return None
+
+    profile = attempt("profile", loading.profile)
+    if profile and not (paths.CONTENT / profile.logo).exists():
+        problems.append(f"content/profile.yaml: logo {profile.logo!r} not found in content/")
+    attempt("calendar", loading.calendar_config)
+    rules = attempt("deadline rules", loading.deadline_rules)
+    if rules:
+        problems.extend(_rule_set_gaps(rules))
+        summary.append(f"deadline rule sets: {len(rules.rule_sets)}")
+    routes = attempt("complaint routes", loading.complaint_routes)
+    if routes:
+        summary.append(f"complaint routes: {len(routes.routes)}")
+
+    from .phrases import default_library
+
+    library = attempt("phrases", default_library)
+    if library:
+        summary.append(f"phrases: {len(library.phrases)}")
+
+    from .render.environment import environment
+
+    for template in sorted(p.name for p in paths.TEMPLATES.glob("*.j2")):
+        attempt(f"templates/{template}", lambda t=template: _compile_template(environment(), t))
+
+    examples = sorted((paths.CONTENT / "examples" / "guidance").glob("*.yaml"))
+    from .documents.complaint_guidance import guidance_letters
+
+    for path in examples:
+        request = attempt(str(path), lambda p=path: loading.load_model(GuidanceRequest, p))
+        if request:
+            attempt(str(path), lambda r=request: guidance_letters(r, input_sha256=""))
+    summary.append(f"example guidance requests: {len(examples)}")
+    return problems, summary
+
+
+def _compile_template(env, name: str) -> None:
+    import jinja2
+
+    try:
+        env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BrevgenError(f"line {exc.lineno}: {exc.message}") from None
+
+
+def _rule_set_gaps(rules) -> list[str]:
+    """Rule sets must not overlap, and must leave no gap from the first one to today."""
+    problems = []
+    ordered = sorted(rules.rule_sets, key=lambda rs: rs.valid_from)
+    for before, after in zip(ordered, ordered[1:]):
+        if before.valid_to is None or before.valid_to >= after.valid_from:
+            problems.append(f"deadline rule sets {before.id} and {after.id} overlap")
+        elif before.valid_to + dt.timedelta(days=1) != after.valid_from:
+            problems.append(f"deadline rule sets leave a gap between {before.id} and {after.id}")
+    for rule_set in ordered:
+        missing = [c.value for c in Channel if c not in rule_set.channels]
+        if missing:
+            problems.append(f"deadline rule set {rule_set.id} has no rule for {', '.join(missing)}")
+    return problems

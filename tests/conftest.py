@@ -1,0 +1,57 @@
+"""Shared helpers for tests: the example data, and readers for PDF and DOCX output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from generator import paths
+from generator.cli import app
+from generator.models import Channel, Recipient, Role
+
+EXAMPLES = paths.CONTENT / "examples"
+MM = 25.4 / 72  # PDF points to millimetres
+
+
+@pytest.fixture
+def run_cli():
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    return run
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def docx_text(path: Path) -> str:
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+    return "\n".join(parts)
+
+
+def one_line(text: str) -> str:
+    """Collapse line breaks, so phrases broken across PDF lines can be searched."""
+    return " ".join(text.split())
+
+
+def recipient(channel: str = "digital", role: str = "citizen", name: str = "Fiktiv Testperson") -> Recipient:
+    return Recipient(
+        role=Role(role), name=name, address=("Eksempelvej 1",), postcode="9999", city="Eksempelby",
+        channel=Channel(channel),
+    )
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)

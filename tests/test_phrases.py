@@ -1,0 +1,85 @@
+"""The phrase engine: safe conditions, strict parameters, exclusive slots, validity by date."""
+
+import datetime as dt
+
+import pytest
+
+from generator.errors import BrevgenError
+from generator.phrases import Composition, Phrase, PhraseLibrary, SlotRef, default_library, text_to_blocks
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def phrase(pid, text="Tekst.", **extra):
+    return Phrase(id=pid, version=1, title=pid, text=text, valid_from=dt.date(2016, 1, 1), owner="test",
+                  reviewed=dt.date(2026, 1, 1), **extra)
+
+
+def library(*phrases):
+    origins = {p.id: f"test:{p.id}" for p in phrases}
+    return PhraseLibrary({p.id: p for p in phrases}, {}, origins)
+
+
+def test_missing_parameter_is_an_error_never_a_blank():
+    lib = library(phrase("a", "Fristen er {{ frist }}."))
+    with pytest.raises(BrevgenError, match="parameter missing.*frist"):
+        lib.render("a", {})
+
+
+def test_conditions_cannot_run_code():
+    lib = library(phrase("a", when="().__class__.__bases__[0].__subclasses__()"))
+    with pytest.raises(BrevgenError, match="not allowed"):
+        lib.applies(lib.get("a"), {}, TODAY)
+
+
+def test_texts_cannot_run_code():
+    lib = library(phrase("a", "{{ ''.__class__.__mro__[1].__subclasses__() }}"))
+    with pytest.raises(BrevgenError, match="not allowed"):
+        lib.render("a", {})
+
+
+def test_parameter_values_are_not_evaluated():
+    lib = library(phrase("a", "Hej {{ navn }}."))
+    rendered = lib.render("a", {"navn": "{{ 7*7 }}"})
+    assert rendered.blocks[0].text == "Hej {{ 7*7 }}."
+
+
+def test_unknown_name_in_condition_is_reported():
+    lib = library(phrase("a", when="chanel == 'post'"))
+    with pytest.raises(BrevgenError, match="chanel"):
+        lib.applies(lib.get("a"), {"channel": "post"}, TODAY)
+
+
+def test_slot_alternatives_must_be_exclusive():
+    lib = library(phrase("a", slot="s", when="x > 0"), phrase("b", slot="s", when="x > 1"))
+    assert lib.select("s", {"x": 1}, TODAY).id == "a"
+    with pytest.raises(BrevgenError, match="more than one phrase applies"):
+        lib.select("s", {"x": 2}, TODAY)
+    with pytest.raises(BrevgenError, match="no phrase applies"):
+        lib.select("s", {"x": 0}, TODAY)
+
+
+def test_validity_period():
+    old = phrase("a", slot="s", valid_to=dt.date(2020, 12, 31))
+    lib = library(old)
+    assert lib.select("s", {}, dt.date(2020, 6, 1)).id == "a"
+    assert lib.select("s", {}, TODAY, required=False) is None
+
+
+def test_composite_phrase_bundles_parts_and_their_citations():
+    lib = library(phrase("a", "Først.", cites=("fvl-22",)), phrase("b", "Så.", cites=("fvl-24",)),
+                  Phrase(id="ab", version=1, title="ab", parts=("a", "b"), valid_from=dt.date(2016, 1, 1),
+                         owner="t", reviewed=dt.date(2026, 1, 1)))
+    rendered = lib.render("ab", {})
+    assert [b.text for b in rendered.blocks] == ["Først.", "Så."]
+    assert rendered.cites == ("fvl-22", "fvl-24")
+
+
+def test_blocks_from_text():
+    blocks = text_to_blocks("Et afsnit\nover to linjer.\n\n- punkt et\n- punkt to")
+    assert blocks[0].text == "Et afsnit over to linjer."
+    assert blocks[1].kind == "list" and blocks[1].items == ("punkt et", "punkt to")
+
+
+def test_bundled_library_loads():
+    assert "klagevejledning" in default_library().compositions

@@ -1,0 +1,40 @@
+"""LIX counted right for Danish (DOMAIN.md section 6)."""
+
+import pytest
+
+from generator.readability import count_sentences, lix
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("Du kan klage. Fristen er kort.", 2),
+        ("Fristen er den 8. juni 2026.", 1),  # ordinal date
+        ("Du får støtte efter § 85, stk. 1, jf. serviceloven.", 1),  # abbreviations
+        ("Det koster 1.500 kr. om måneden.", 1),
+        ("Du kan f.eks. ringe. Eller skrive!", 2),
+        ("Husk dette: Du kan klage", 2),  # Björnsson counts the colon
+        ("Ja. Nej? Måske!", 3),  # short sentences are kept (unlike textstat)
+        ("Ingen punktum til sidst", 1),
+    ],
+)
+def test_sentences(text, sentences):
+    assert count_sentences(text) == sentences
+
+
+def test_lix_by_hand():
+    # 8 words, 2 sentences, long words (>6 letters): "afgørelsen", "kommunen" -> 8/2 + 100*2/8 = 29.0
+    result = lix("Du kan klage over afgørelsen. Skriv til kommunen.")
+    assert (result.words, result.sentences, result.long_words) == (8, 2, 2)
+    assert result.score == 29.0
+    assert result.band == "let"
+
+
+def test_danish_letters_count_as_letters():
+    # "særlige" has 7 letters including æ: a long word.
+    assert lix("særlige").long_words == 1
+    assert lix("større").long_words == 0
+
+
+def test_empty_text():
+    assert lix("").score == 0
