@@ -120,3 +120,9 @@ def check() -> None:
 
 def main() -> None:  # pragma: no cover - entry point
     sys.exit(app())
+
+
+# Sub-apps live in their own modules; imported last because they use the helpers above.
+from .transition_cli import transition_app  # noqa: E402
+
+app.add_typer(transition_app, name="transition")
