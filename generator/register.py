@@ -26,6 +26,11 @@ ECHOABLE = frozenset({"role", "channel"})
 PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
 # 10 digits, optionally ddmmyy-xxxx: a CPR number must never become an id in files and manifests.
 _CPR_LIKE = re.compile(r"^\d{6}-?\d{4}$")
+PATTERN_PROBLEMS = {
+    "postcode": "expected a Danish postcode of four digits, e.g. 9999",
+    "person_id": "expected the case system's id: letters, digits, - or _ (at most 40)",
+    "youth_id": "expected the young person's person_id: letters, digits, - or _ (at most 40)",
+}
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ def _parse_row(raw: dict, line: int, errors: list[RowError]) -> RegisterRow | No
         for problem in exc.errors(include_url=False):
             name = str(problem["loc"][0]) if problem["loc"] else "(row)"
             message = "this field is required" if problem["type"] == "missing" else problem["msg"]
+            if problem["type"] == "string_pattern_mismatch":
+                message = PATTERN_PROBLEMS.get(name, message)
             if name == "birth_date" and problem["type"] != "missing":
                 message = "expected an ISO date that exists, e.g. 2011-02-14"
             if name in ECHOABLE and problem["type"] != "missing":
