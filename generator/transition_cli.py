@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .cli import fail, parse_date, user_errors
+from .cli import parse_date, user_errors
 
 transition_app = typer.Typer(
     help="Quarterly 16-year transition invitations and the 15½ / 16½ overview.", no_args_is_help=True,

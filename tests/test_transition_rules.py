@@ -186,3 +186,19 @@ def test_letters_per_young_person_the_youth_first_then_each_custody_holder(tmp_p
     stems = [a.stem(d("2027-02-10")) for a in out]
     assert len(set(stems)) == len(stems)
     assert stems[1] == "2027-02-10_invitation_U1-foraelder-F1"
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
+    from generator.batch import Reporter
+
+    lines: list[str] = []
+    with Reporter(2, lines.append, terminal=False) as reporter:
+        reporter.advance("a")
+        reporter.advance("b")
+    assert lines == ["[1/2] a", "[2/2] b"]
+    lines.clear()
+    with Reporter(2, lines.append, terminal=True) as reporter:
+        assert reporter._bar is not None
+        reporter.advance("a")
+        assert reporter._bar.tasks[0].completed == 1
+    assert lines == []
