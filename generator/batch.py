@@ -122,6 +122,7 @@ class Reporter:
 
 def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None]) -> Iterator[str]:
     out.mkdir(parents=True, exist_ok=True)
+    remove_partial_files(out)
     write_atomic(out / "errors.csv", errors_csv(plan.register))
     info_path = out / plan.information_name
     if not info_path.exists():  # rendered once per run, and kept on a re-run
@@ -157,7 +158,7 @@ def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None])
 
     write_atomic(out / "manifest.csv", manifest_csv(plan, out))
     paper = [out / plan.files_of(a)["pdf"] for a in plan.addressees if a.person.channel.is_paper]
-    bundle, pages = print_bundle([(path.read_bytes(), info_path.read_bytes()) for path in paper])
+    bundle, pages = print_bundle([path.read_bytes() for path in paper], info_path.read_bytes())
     write_atomic(out / "print_bundle.pdf", bundle)
     write_atomic(out / "summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
@@ -165,6 +166,13 @@ def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None])
     yield f"print bundle: {len(paper)} paper letters, {pages} pages"
     yield from summary_lines(plan)
     yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, print_bundle.pdf, {plan.information_name}, {LETTERS}/"
+
+
+def remove_partial_files(out: Path) -> None:
+    """A process killed inside write_atomic leaves its temporary `.{name}.*.part`; never a letter."""
+    for folder in (out, out / LETTERS):
+        for leftover in folder.glob(".*.part"):
+            leftover.unlink()
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -152,6 +152,8 @@ def test_resume_after_a_kill_finishes_without_changing_or_duplicating_a_letter(r
     first = letter_files(tmp_path)
     assert len(first) == 3 and not (tmp_path / "manifest.csv").exists()
     stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "letters").iterdir()}
+    # What a kill inside write_atomic leaves behind: a temporary file, which the re-run removes.
+    (tmp_path / "letters" / f".{MEETING}_invitation_U1003-ung.pdf.x1y2.part").write_bytes(b"%PDF-1.7 half")
     resumed = invite("--out", str(tmp_path))
     assert resumed.returncode == 0, resumed.stderr
     assert "written now: 5; already there (kept unchanged): 3" in resumed.stdout
