@@ -1,7 +1,8 @@
 """The quarterly transition run: register -> letters on disk, resumable, in parallel if asked.
 
 Stages: read the register and schedule (bad rows become the error report) -> choose who gets
-a letter -> render the information letter once -> render each invitation (in worker
+a letter -> build every letter from the texts (a text error stops the run before anything is
+written) -> render the information letter once -> render each invitation (in worker
 processes with `--workers`) and write it atomically as soon as it is done -> write the
 manifest, print bundle, error report and summary, all derived from the files on disk.
 
@@ -24,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
 from .output import sha256, write_atomic
 from .printing import print_bundle
 from .register import Register, read_register
 from .render.attachment import render_attachment_pdf
-from .transition import Addressee, Meeting, Schedule, addressees, letter_date, load_schedule
+from .transition import DEFAULT_SCHEDULE, Addressee, Meeting, Schedule, addressees, letter_date, load_schedule
 
 LETTERS = "letters"
 # Test hook: stop the process hard (no clean-up) after this many letters, to prove resuming.
@@ -38,13 +40,15 @@ STOP_AFTER_ENV = "BREVGEN_STOP_AFTER"
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything decided before rendering; nothing written yet."""
+    """Everything decided and built before rendering (letters included); nothing written yet."""
 
     register: Register
     schedule: Schedule
     meeting: Meeting
     dated: dt.date
     addressees: tuple[Addressee, ...]
+    letters: tuple[Letter, ...]  # one per addressee, same order
+    information: Attachment
     formats: tuple[str, ...]
 
     @property
@@ -57,15 +61,20 @@ class Plan:
 
 
 def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | None, docx: bool) -> Plan:
+    """Load and check everything, and build every letter, so a text error stops the run early."""
     schedule = load_schedule(schedule_path)
-    meeting = schedule.meeting_on(meeting_day, schedule_path or Path("content/transition/meetings.yaml"))
+    meeting = schedule.meeting_on(meeting_day, schedule_path or DEFAULT_SCHEDULE)
     register = read_register(register_path)
+    dated = letter_date(meeting.date)
+    people = tuple(addressees(register, meeting.date))
     return Plan(
         register=register,
         schedule=schedule,
         meeting=meeting,
-        dated=letter_date(meeting.date),
-        addressees=tuple(addressees(register, meeting.date)),
+        dated=dated,
+        addressees=people,
+        letters=tuple(invitation_letter(a, meeting, schedule, dated) for a in people),
+        information=information_attachment(schedule, dated),
         formats=("pdf", "docx") if docx else ("pdf",),
     )
 
@@ -80,14 +89,12 @@ def dry_run_lines(plan: Plan) -> Iterator[str]:
     yield from summary_lines(plan)
 
 
-# --- rendering (runs in worker processes too: everything it needs is passed in) ---------------
+# --- rendering (runs in worker processes too) ----------------------------------------------
 
 
-def render_invitation(addressee: Addressee, plan_parts: tuple[Meeting, Schedule, dt.date], formats: tuple[str, ...]) -> dict[str, bytes]:
+def render_letter(letter: Letter, formats: tuple[str, ...]) -> dict[str, bytes]:
     from .render import RENDERERS  # imported here: engines are built inside the worker
 
-    meeting, schedule, dated = plan_parts
-    letter = invitation_letter(addressee, meeting, schedule, dated)
     return {fmt: RENDERERS[fmt](letter) for fmt in formats}
 
 
@@ -126,12 +133,12 @@ def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None])
     write_atomic(out / "errors.csv", errors_csv(plan.register))
     info_path = out / plan.information_name
     if not info_path.exists():  # rendered once per run, and kept on a re-run
-        write_atomic(info_path, render_attachment_pdf(information_attachment(plan.schedule, plan.dated)))
+        write_atomic(info_path, render_attachment_pdf(plan.information))
 
-    pending = [a for a in plan.addressees if not all((out / f).exists() for f in plan.files_of(a).values())]
+    pending = [(a, letter) for a, letter in zip(plan.addressees, plan.letters)
+               if not all((out / f).exists() for f in plan.files_of(a).values())]
     kept = len(plan.addressees) - len(pending)
     stop_after = int(os.environ.get(STOP_AFTER_ENV, "0") or 0)
-    parts = (plan.meeting, plan.schedule, plan.dated)
     written = 0
 
     def store(addressee: Addressee, rendered: dict[str, bytes]) -> None:
@@ -146,13 +153,13 @@ def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None])
 
     with Reporter(len(pending), echo) as reporter:
         if workers <= 1 or len(pending) <= 1:
-            for addressee in pending:
-                store(addressee, render_invitation(addressee, parts, plan.formats))
+            for addressee, letter in pending:
+                store(addressee, render_letter(letter, plan.formats))
         else:
             # spawn, not fork: WeasyPrint is not fork-safe; each worker builds its own engines.
             context = multiprocessing.get_context("spawn")
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = {pool.submit(render_invitation, a, parts, plan.formats): a for a in pending}
+                futures = {pool.submit(render_letter, letter, plan.formats): a for a, letter in pending}
                 for future in concurrent.futures.as_completed(futures):
                     store(futures[future], future.result())
 

@@ -202,3 +202,24 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
         reporter.advance("a")
         assert reporter._bar.tasks[0].completed == 1
     assert lines == []
+
+
+def test_staff_texts_are_sandboxed_and_a_missing_parameter_is_an_error(tmp_path):
+    from generator.documents.markdown_text import render_text
+
+    good = tmp_path / "good.md"
+    good.write_text("---\ntitle: Prøve\n---\n# Overskrift {{ n }}\n\nIntro.\n\n## Afsnit\n\n- et\n- to\n\nTekst.\n", encoding="utf-8")
+    text = render_text(good, {"n": 1})
+    assert text.title == "Prøve" and text.heading == "Overskrift 1"
+    assert [s.heading for s in text.sections] == ["", "Afsnit"]
+    assert [b.kind for b in text.sections[1].blocks] == ["list", "paragraph"]
+    with pytest.raises(BrevgenError, match=r"good.md: parameter missing: 'n' is undefined"):
+        render_text(good, {})
+    evil = tmp_path / "evil.md"
+    evil.write_text("---\ntitle: Ond\n---\n# {{ n.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    with pytest.raises(BrevgenError, match="evil.md"):
+        render_text(evil, {"n": 1})
+    untitled = tmp_path / "untitled.md"
+    untitled.write_text("# Ingen front matter\n", encoding="utf-8")
+    with pytest.raises(BrevgenError, match="untitled.md:1: expected front matter"):
+        render_text(untitled, {})

@@ -66,13 +66,15 @@ def test_each_letter_is_addressed_personally_and_dated_four_weeks_before(run):
     out, _ = run
     youth = one_line(pdf_text(out / "letters" / f"{MEETING}_invitation_U1001-ung.pdf"))
     assert "Kære Alma Eksempelsen" in youth
-    assert "Du fylder 16 den 1. januar 2027" in youth
+    assert "Du fyldte 16 år den 1. januar 2027" in youth  # before the letter's date: past tense
     assert "Dato: 13. januar 2027" in youth
     assert "Onsdag den 10. februar 2027" in youth and "Kl. 16.00 til 18.00" in youth
     assert "Caféen, 1. sal" in youth
     parent = one_line(pdf_text(out / "letters" / f"{MEETING}_invitation_U1001-foraelder-F1002.pdf"))
     assert "Kære Camilla Prøvesen" in parent
-    assert "Alma fylder 16 år den 1. januar 2027" in parent
+    assert "Alma fyldte 16 år den 1. januar 2027" in parent
+    later = one_line(pdf_text(out / "letters" / f"{MEETING}_invitation_U1002-ung.pdf"))
+    assert "Du fylder 16 år den 31. marts 2027" in later
     assert "Alma får også sin egen invitation" in parent
     assert "Prøvegade 3" in parent and "9998 Testrup" in parent
     assert "Dato: 13. januar 2027" in parent

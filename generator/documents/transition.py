@@ -47,6 +47,7 @@ def invitation_letter(
         "youth_name": youth.name,
         "youth_first_name": youth.name.split()[0],
         "birthday": birthday(youth.birth_date, INVITE_AGE),
+        "birthday_passed": birthday(youth.birth_date, INVITE_AGE) <= dated,
         "meeting": {
             "date": meeting.date, "start": _clock(meeting.start), "end": _clock(meeting.end),
             "place": meeting.place, "address": meeting.address, "room": meeting.room,
