@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import subprocess
@@ -58,7 +59,7 @@ def test_one_letter_per_young_person_and_per_custody_holder_by_their_own_channel
                                          for p, y, role, _ in EXPECTED]
     assert sorted(letter_files(out)) == sorted(Path(r["file"]).name for r in rows)
     for row in rows:
-        assert row["sha256"] == __import__("hashlib").sha256((out / row["file"]).read_bytes()).hexdigest()
+        assert row["sha256"] == hashlib.sha256((out / row["file"]).read_bytes()).hexdigest()
         assert row["attachment"] == f"{MEETING}_information.pdf"
 
 
