@@ -131,7 +131,7 @@ class Addressee:
 
     def stem(self, meeting: dt.date) -> str:
         """File name without personal data: meeting date, kind, case-system ids, role."""
-        if self.person is self.youth:
+        if self.role is Role.youth:
             return f"{meeting}_invitation_{self.youth.person_id}-{ROLE_SLUGS[Role.youth]}"
         return f"{meeting}_invitation_{self.youth.person_id}-{ROLE_SLUGS[Role.custody]}-{self.person.person_id}"
 
