@@ -54,7 +54,7 @@ class SlotRef(Model):
 
 class Composition(Model):
     id: str
-    heading: str
+    heading: str  # a template like a phrase text: it may depend on the case
     slots: tuple[SlotRef, ...]
 
 
@@ -78,7 +78,8 @@ def _environment() -> SandboxedEnvironment:
 
 
 def text_to_blocks(text: str) -> tuple[Block, ...]:
-    """Blank lines separate blocks; a block whose lines all start with '- ' is a list."""
+    """Blank lines separate blocks; a block whose lines all start with '- ' is a list;
+    a paragraph wrapped in ** ** is a key sentence (set in bold)."""
     blocks = []
     for chunk in text.strip().split("\n\n"):
         lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
@@ -87,7 +88,9 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
         if all(line.startswith("- ") for line in lines):
             blocks.append(Block("list", items=tuple(line[2:].strip() for line in lines)))
         else:
-            blocks.append(Block("paragraph", text=" ".join(lines)))
+            text = " ".join(lines)
+            strong = len(text) > 4 and text.startswith("**") and text.endswith("**")
+            blocks.append(Block("paragraph", text=text[2:-2].strip() if strong else text, strong=strong))
     return tuple(blocks)
 
 
@@ -207,7 +210,11 @@ class PhraseLibrary:
             if phrase is not None:
                 used.append(self.render(phrase.id, context))
         blocks = tuple(block for phrase in used for block in phrase.blocks)
-        return Section(composition.heading, blocks, tuple(p.id for p in used)), used
+        try:
+            heading = self._env.from_string(composition.heading).render(**context).strip()
+        except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+            raise BrevgenError(f"heading of composition {composition_id!r}: {exc}") from None
+        return Section(heading, blocks, tuple(p.id for p in used)), used
 
 
 @lru_cache(maxsize=None)
