@@ -101,3 +101,48 @@ def suggest_date(dated: dt.date, calendar: ClosingCalendar) -> str:
     while calendar.is_closing_day(day) or calendar.is_closing_day(day + dt.timedelta(days=1)):
         day += dt.timedelta(days=1)
     return day.isoformat()
+
+
+# --- `brevgen check`: the library against the registry, and every example case ------------------
+
+
+def library_problems(library, registry, as_of: dt.date) -> list[str]:
+    """Phrases in force on `as_of` must cite references that exist and are in force that day."""
+    problems = []
+    for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
+        if not phrase.valid_on(as_of):
+            continue
+        for ref in phrase.cites:
+            problem = registry.cite(ref, as_of).problem
+            if problem:
+                problems.append(f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r}: {problem}")
+    return problems
+
+
+def provisions_without_rule(library, routes) -> list[str]:
+    """Provisions with a complaint route but no phrase explaining the rule: no letter can be built
+    for a decision that does not fully grant under them (a gap the task forces found)."""
+    explained = {p for phrase in library.phrases.values() if phrase.slot == "begrundelse.regel" for p in phrase.provisions}
+    return sorted(r.provision for r in routes.routes if r.provision not in explained and r.route.value != "not_appealable")
+
+
+def example_case_problems(paths_: list, as_of: dt.date) -> tuple[list[str], int]:
+    """Build and check every example case as `brevgen letter` would (without rendering PDFs)."""
+    from . import loading
+    from .case import CaseFile
+    from .documents.decision_letter import build_decision
+    from .errors import BrevgenError
+
+    problems, letters = [], 0
+    for path in paths_:
+        try:
+            case = loading.load_model(CaseFile, path)
+            if not case.example:
+                problems.append(f"{path}: example cases must say `example: true`")
+            built = build_decision(case, source=str(path), input_sha256="")
+        except BrevgenError as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        letters += len(built.letters)
+        problems.extend(f"{path}: {f}" for f in check_decision(built) if f.level == "error")
+    return problems, letters

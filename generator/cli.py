@@ -143,11 +143,13 @@ def refs(
 
 @app.command()
 @user_errors
-def check() -> None:
-    """Check the content, phrase library, templates and example data; non-zero on any error."""
+def check(
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Check references in force on this date (default: today)."),
+) -> None:
+    """Check the content, phrase library, references, templates and example data; non-zero on any error."""
     from .selfcheck import run_checks
 
-    problems, summary = run_checks()
+    problems, summary = run_checks(parse_date(as_of, "--as-of") if as_of else None)
     for line in summary:
         typer.echo(line)
     if problems:
