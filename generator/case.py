@@ -103,6 +103,8 @@ class CaseFile(Model):
     def _decision_needs_its_facts(self) -> "CaseFile":
         if self.decision in (DecisionType.granted, DecisionType.partly_granted, DecisionType.changed) and self.granted is None:
             raise ValueError(f"`granted` (scope, start, provider) is required when decision is {self.decision.value}")
+        if self.party_name is None and not any(r.role.value == "citizen" for r in self.recipients):
+            raise ValueError("`party_name` (whom the decision is about) is required when no recipient has role citizen")
         if self.decision is DecisionType.stopped and self.stops_on is None:
             raise ValueError("`stops_on` (the last day of support) is required when decision is stopped")
         return self

@@ -121,7 +121,7 @@ class Citation:
     expires: dt.date | None = None  # last day in force, if known
 
     def as_record(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, **{k: v for k, v in self.facts.items() if k != "title_long"}}
+        return {"id": self.id, "kind": self.kind, **self.facts}
 
 
 class Registry:

@@ -65,3 +65,28 @@ def test_bundled_letters_are_easy_to_read(path):
 
     for recipient_letter in build(path=path).letters:
         assert lix(recipient_letter.letter.citizen_text).score < 35
+
+
+def test_a_changed_decision():
+    def change(case):
+        case.update(decision="changed", phrases=[])
+        case["application"]["applied_for"] = "socialpædagogisk støtte 6 timer om ugen"
+
+    letter = build(change).letters[0].letter
+    text = " ".join(letter.citizen_text.split())
+    assert "Vi ændrer din støtte. Fra den 1. juni 2026 får du socialpædagogisk støtte 3 timer om ugen." in text
+    assert "Vi har fulgt op på din støtte den 2. marts 2026." in text
+    assert letter.sections[-2].heading == "Sådan klager du"
+
+
+def test_a_letter_about_someone_else_needs_their_name():
+    import pytest
+    from pydantic import ValidationError
+
+    from generator.case import CaseFile
+    from test_letter_checks import data
+
+    case = data(CASES / "bl-86-afslag.yaml")
+    case.pop("party_name")
+    with pytest.raises(ValidationError, match="party_name"):
+        CaseFile.model_validate(case)

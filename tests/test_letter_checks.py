@@ -226,3 +226,12 @@ def test_hostile_text_is_printed_literally(tmp_path, run_cli):
     assert "{% raw %}{{ 7*7 }}{% endraw %} <b>fed</b> & mere." in citizen_docx
     html = (out / "2026-0142_afgoerelse_2-vaerge.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in html and "<script>" not in html and "<b>fed" not in html and "49" not in html
+
+
+def test_a_json_case_file_works_like_yaml(tmp_path, run_cli):
+    source = tmp_path / "case.json"
+    source.write_text(json.dumps(data(REJECTED), default=str, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("letter", source, "--out", tmp_path / "out", "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "2026-0317_afgoerelse_1-borger.html").read_text(encoding="utf-8")
+    assert "Fristen for at klage er den 16. december 2026." in html
