@@ -121,10 +121,10 @@ def test_pdf_is_tagged_danish_and_titled(built):
     assert re.search(rb"pdfuaid:part[^0-9]{0,3}1", xmp)  # declares PDF/UA-1
     types = [t for t, _ in structure_types(built / "sagsforloeb-voksen.pdf")]
     assert types.count("H1") == 1
-    for needed in ("H2", "H3", "H4", "P", "Figure"):
+    for needed in ("H2", "H3", "H4", "H5", "P", "Figure"):
         assert needed in types
-    # headings come in reading order: the title, then the sections
-    assert types.index("H1") < types.index("H2") < types.index("H3") < types.index("H4")
+    # headings come in reading order: the title, then the sections, the process, its phases
+    assert types.index("H1") < types.index("H2") < types.index("H3") < types.index("H4") < types.index("H5")
 
 
 def test_pdf_lists_are_tagged(built):
@@ -244,7 +244,13 @@ def test_html_headings_are_semantic_and_do_not_skip_levels(built):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))
     assert ("h1", "Sådan behandler vi din sag") in parser.headings
-    assert ("h4", "3. Du ser det, vi har fundet frem til") in parser.headings
+    # a process sits one level below the heading before it, its phases one further down
+    assert ("h3", "Støtte i hverdagen") in parser.headings
+    assert ("h4", "Sådan går en sag om socialpædagogisk støtte") in parser.headings
+    assert ("h5", "3. Du ser det, vi har fundet frem til") in parser.headings
+    checklist = parse_page(built / "foerste-moede-tjekliste.html").headings
+    assert ("h3", "Sådan går en sag om socialpædagogisk støtte") in checklist  # under an h2 there
+    assert ("h4", "3. Du ser det, vi har fundet frem til") in checklist
 
 
 def test_html_every_image_has_alt_text(built):

@@ -37,6 +37,7 @@ class Part:
 
     html: Markup = Markup("")
     process: ResolvedProcess | None = None
+    level: int = 3  # the process title's heading level: one below the heading it sits under
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,14 @@ def build_leaflet(source: LeafletSource, today: dt.date) -> tuple[Leaflet | None
     processes = tuple(find_process(process_id) for _, process_id in embedded_process_ids(source))
     parts: list[Part] = []
     pieces = _MARKER.split(body_html)
+    level = 1  # the title (h1) is on the cover
     for index, piece in enumerate(pieces):
         if index % 2 == 0:
             if piece.strip():
                 parts.append(Part(html=Markup(piece)))
+            level = int(([str(level)] + re.findall(r"<h([1-6])[\s>]", piece))[-1])
         else:
-            parts.append(Part(process=processes[int(piece)]))
+            parts.append(Part(process=processes[int(piece)], level=min(level + 1, 5)))
     text = "\n\n".join([plain_text(body_html), *(p.plain_text for p in processes)])
     score = lix(text)
     warnings = tuple(find_warnings(source, score.score, today))
