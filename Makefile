@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 example: setup
 	$(BIN)/brevgen check
 	$(BIN)/brevgen guidance content/examples/guidance --out output/guidance
+	$(BIN)/brevgen leaflet content/leaflets --out output/leaflets
 
 test: setup
 	$(BIN)/pytest

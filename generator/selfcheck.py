@@ -55,7 +55,26 @@ def run_checks() -> tuple[list[str], list[str]]:
         if request:
             attempt(str(path), lambda r=request: guidance_letters(r, input_sha256=""))
     summary.append(f"example guidance requests: {len(examples)}")
+    _check_leaflets(attempt, problems, summary)
     return problems, summary
+
+
+def _check_leaflets(attempt, problems: list[str], summary: list[str]) -> None:
+    """Processes, the processing-times table, and the bundled leaflets (built, not rendered)."""
+    from .leaflets.build import build_leaflet
+    from .leaflets.source import read_leaflet
+    from .processes import load_process, process_files, processing_times
+
+    if attempt("processing times", processing_times) is None:
+        return
+    processes = [attempt(str(path), lambda p=path: load_process(p)) for path in process_files().values()]
+    summary.append(f"processes: {sum(1 for p in processes if p)}")
+    leaflets = sorted((paths.CONTENT / "leaflets").glob("*.md"))
+    for path in leaflets:
+        built = attempt(str(path), lambda p=path: build_leaflet(read_leaflet(p), dt.date.today()))
+        if built:
+            problems.extend(str(error) for error in built[1])
+    summary.append(f"leaflets: {len(leaflets)}")
 
 
 def _compile_template(env, name: str) -> None:

@@ -462,3 +462,10 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, run_cli, monkeypatch):
     assert result.exit_code == 0
     assert "watching" in result.output and result.output.rstrip().endswith("stopped watching")
     assert (tmp_path / "out" / "proeve.pdf").exists()  # the first build is complete
+
+
+def test_check_covers_processes_and_leaflets(run_cli):
+    result = run_cli("check")
+    assert result.exit_code == 0, result.output
+    assert f"processes: {len(list((paths.CONTENT / 'processes').glob('*.yaml')))}" in result.output
+    assert "leaflets: 4" in result.output
