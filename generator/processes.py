@@ -90,8 +90,12 @@ class ResolvedPhase:
     phase: Phase
     time: str
 
-    def __getattr__(self, name):  # title, who, citizen, ... read through to the phase
-        return getattr(self.phase, name)
+    kind = property(lambda self: self.phase.kind)
+    title = property(lambda self: self.phase.title)
+    who = property(lambda self: self.phase.who)
+    citizen = property(lambda self: self.phase.citizen)
+    information = property(lambda self: self.phase.information)
+    weighs = property(lambda self: self.phase.weighs)
 
 
 @dataclass(frozen=True)

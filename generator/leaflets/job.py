@@ -83,7 +83,8 @@ def report_lines(leaflet: Leaflet) -> list[str]:
     return lines + [f"warning: {w}" for w in leaflet.warnings]
 
 
-def render_leaflets(leaflets: list[Leaflet], out: Path, formats: tuple[str, ...] = ("pdf", "html")) -> dict[Path, bytes]:
+def render_leaflets(leaflets: list[Leaflet], out: Path, formats: tuple[str, ...] = ("pdf", "html"),
+                    with_report: bool = True) -> dict[Path, bytes]:
     from ..render.leaflet import render_leaflet_html, render_leaflet_pdf
 
     renderers = {"pdf": render_leaflet_pdf, "html": render_leaflet_html}
@@ -91,7 +92,7 @@ def render_leaflets(leaflets: list[Leaflet], out: Path, formats: tuple[str, ...]
     for leaflet in leaflets:
         rendered = {fmt: renderers[fmt](leaflet) for fmt in formats}
         files.update({out / f"{leaflet.stem}.{fmt}": data for fmt, data in rendered.items()})
-        if formats == ("pdf", "html"):
+        if with_report:
             files[out / f"{leaflet.stem}.json"] = dump_json(report(leaflet, rendered)).encode("utf-8")
     return files
 
@@ -112,7 +113,7 @@ def rebuild_html(sources: list[Path], out: Path, today: dt.date | None = None) -
         leaflets = build_all(sources, today or dt.date.today())
     except BrevgenError as exc:
         return [f"error: {line}" for line in str(exc).splitlines()]
-    files = render_leaflets(leaflets, out, formats=("html",))
+    files = render_leaflets(leaflets, out, formats=("html",), with_report=False)
     write_all(files)
     lines = [line for leaflet in leaflets for line in report_lines(leaflet)]
     return lines + [f"rebuilt {len(files)} web page(s) in {out}"]
