@@ -469,3 +469,15 @@ def test_check_covers_processes_and_leaflets(run_cli):
     assert result.exit_code == 0, result.output
     assert f"processes: {len(list((paths.CONTENT / 'processes').glob('*.yaml')))}" in result.output
     assert "leaflets: 4" in result.output
+
+
+def test_weasyprint_reports_no_accessibility_errors(tmp_path, caplog):
+    """WeasyPrint logs an error for PDF/UA problems it can see (an image without alt, no lang)."""
+    import logging
+
+    from generator.leaflets.job import leaflet_job
+
+    with caplog.at_level(logging.ERROR, logger="weasyprint"):
+        list(leaflet_job([LEAFLETS / "tilbud-uden-visitation.md"], tmp_path, today=d("2026-11-01")))
+    assert (tmp_path / "tilbud-uden-visitation.pdf").exists()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
