@@ -384,6 +384,13 @@ def test_front_matter_error_names_file_line_and_field(tmp_path, run_cli):
     assert f"{source}:3: audience: Input should be 'citizen' or 'staff'" in result.output
 
 
+def test_unknown_area_names_the_line(tmp_path):
+    source = tmp_path / "area.md"
+    source.write_text(FRONT.format(audience="citizen").replace("paper: A5", "paper: A5\narea: sport") + "Tekst.\n")
+    with pytest.raises(BrevgenError, match=r"area.md:9: area: expected a department id .*voksen, boern"):
+        read_leaflet(source)
+
+
 def test_missing_front_matter(tmp_path, run_cli):
     source = tmp_path / "bare.md"
     source.write_text("## Hej\n", encoding="utf-8")

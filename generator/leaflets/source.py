@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..errors import BrevgenError
-from ..loading import parse_model, read_yaml_text
+from ..loading import parse_model, profile, read_yaml_text
 from ..models import Model
 
 
@@ -60,4 +60,8 @@ def read_leaflet(path: Path) -> LeafletSource:
     if not isinstance(data, dict):
         raise BrevgenError(f"{path}:2: front matter: expected fields such as title, audience, version")
     front = parse_model(FrontMatter, data, str(path), field_lines)
+    departments = [d.id for d in profile().departments]
+    if front.area and front.area not in departments:
+        raise BrevgenError(f"{path}:{field_lines[('area',)]}: area: expected a department id from "
+                           f"content/profile.yaml ({', '.join(departments)}), got {front.area!r}")
     return LeafletSource(path, front, "\n".join(lines[end + 1:]), body_first_line=end + 2)
