@@ -12,7 +12,9 @@ from .errors import BrevgenError
 from .models import Channel, GuidanceRequest
 
 
-def run_checks() -> tuple[list[str], list[str]]:
+def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """`as_of`: the day phrases and references must be in force (default: today)."""
+    as_of = as_of or dt.date.today()
     problems: list[str] = []
     summary: list[str] = []
 
@@ -55,10 +57,70 @@ def run_checks() -> tuple[list[str], list[str]]:
         if request:
             attempt(str(path), lambda r=request: guidance_letters(r, input_sha256=""))
     summary.append(f"example guidance requests: {len(examples)}")
+    _check_decision_letters(problems, summary, attempt, library, as_of)
+    _check_leaflets(attempt, problems, summary)
     transition = attempt("transition", _check_transition)
     if transition:
         summary.append(transition)
     return problems, summary
+
+
+def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date) -> None:
+    """The reference registry, the phrase library's citations, the Word template and the example cases."""
+    from .checks import example_case_problems, library_problems, provisions_without_rule
+    from .references import default_registry
+
+    registry = attempt("references", default_registry)
+    if registry:
+        summary.append(f"references: {len(registry.ids)}")
+    if registry and library:
+        problems.extend(library_problems(library, registry, as_of))
+        routes = attempt("complaint routes", loading.complaint_routes)
+        if routes:
+            missing = provisions_without_rule(library, routes)
+            summary.append(f"provisions without a rule phrase (no decision letter possible yet): {', '.join(missing) or 'none'}")
+    cases = sorted((paths.CONTENT / "examples" / "cases").glob("*.yaml"))
+    if library and registry:
+        case_problems, letters = example_case_problems(cases, as_of)
+        problems.extend(case_problems)
+        summary.append(f"example cases: {len(cases)} ({letters} letters)")
+        if cases and not case_problems:
+            attempt("templates/letter.docx", lambda: _render_example(cases[0]))
+
+
+def _render_example(path) -> None:
+    """Render one example letter to DOCX and HTML, and read the DOCX back: the templates work."""
+    import io
+
+    from docx import Document
+
+    from .case import CaseFile
+    from .documents.decision_letter import build_decision
+    from .render import render_docx, render_html
+
+    letter = build_decision(loading.load_model(CaseFile, path), source=str(path), input_sha256="").letters[0].letter
+    render_html(letter)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(letter))).paragraphs)
+    if letter.heading not in text or "{{" in text or "{%" in text:
+        raise BrevgenError("the rendered example letter does not read back (a tag split across runs?)")
+
+
+def _check_leaflets(attempt, problems: list[str], summary: list[str]) -> None:
+    """Processes, the processing-times table, and the bundled leaflets (built, not rendered)."""
+    from .leaflets.build import build_leaflet
+    from .leaflets.source import read_leaflet
+    from .processes import load_process, process_files, processing_times
+
+    if attempt("processing times", processing_times) is None:
+        return
+    processes = [attempt(str(path), lambda p=path: load_process(p)) for path in process_files().values()]
+    summary.append(f"processes: {sum(1 for p in processes if p)}")
+    leaflets = sorted((paths.CONTENT / "leaflets").glob("*.md"))
+    for path in leaflets:
+        built = attempt(str(path), lambda p=path: build_leaflet(read_leaflet(p), dt.date.today()))
+        if built:
+            problems.extend(str(error) for error in built[1])
+    summary.append(f"leaflets: {len(leaflets)}")
 
 
 def _check_transition() -> str:

@@ -26,14 +26,14 @@ def font_config() -> FontConfiguration:
 
 
 @lru_cache(maxsize=None)
-def stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(paths.TEMPLATES / "letter.css"), font_config=font_config())
+def stylesheet(name: str = "letter.css") -> weasyprint.CSS:
+    return weasyprint.CSS(filename=str(paths.TEMPLATES / name), font_config=font_config())
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, stylesheet_name: str = "letter.css") -> bytes:
     document = weasyprint.HTML(string=html, base_url=str(paths.TEMPLATES))
     return document.write_pdf(
-        stylesheets=[stylesheet()],
+        stylesheets=[stylesheet(stylesheet_name)],
         font_config=font_config(),
         pdf_variant="pdf/ua-1",
         uncompressed_pdf=False,
