@@ -188,3 +188,9 @@ def check(
 
 def main() -> None:  # pragma: no cover - entry point
     sys.exit(app())
+
+
+# Sub-apps live in their own modules; imported last because they use the helpers above.
+from .transition_cli import transition_app  # noqa: E402
+
+app.add_typer(transition_app, name="transition")

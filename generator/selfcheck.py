@@ -59,6 +59,9 @@ def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
     summary.append(f"example guidance requests: {len(examples)}")
     _check_decision_letters(problems, summary, attempt, library, as_of)
     _check_leaflets(attempt, problems, summary)
+    transition = attempt("transition", _check_transition)
+    if transition:
+        summary.append(transition)
     return problems, summary
 
 
@@ -118,6 +121,28 @@ def _check_leaflets(attempt, problems: list[str], summary: list[str]) -> None:
         if built:
             problems.extend(str(error) for error in built[1])
     summary.append(f"leaflets: {len(leaflets)}")
+
+
+def _check_transition() -> str:
+    """The meeting schedule loads, and both letter texts render for the example register."""
+    from .documents.transition import information_attachment, invitation_letter
+    from .register import read_register
+    from .transition import Addressee, letter_date, load_schedule
+
+    schedule = load_schedule()
+    register = read_register(paths.CONTENT / "examples" / "transition" / "register.csv")
+    meeting = schedule.meetings[0]
+    dated = letter_date(meeting.date)
+    from .readability import lix
+
+    information = lix(information_attachment(schedule, dated).citizen_text)
+    scores = []
+    for youth in register.youths.values():
+        for person in (youth, *register.custody.get(youth.person_id, [])):
+            scores.append(invitation_letter(Addressee(youth, person), meeting, schedule, dated).record["lix"]["score"])
+    return (f"transition meetings: {len(schedule.meetings)}; example register rows: {register.rows} "
+            f"({len({e.row for e in register.errors})} deliberately bad); LIX invitations up to {max(scores)}, "
+            f"information letter {information.score} ({information.band})")
 
 
 def _compile_template(env, name: str) -> None:

@@ -67,3 +67,23 @@ class Letter:
     def citizen_text(self) -> str:
         """The text LIX is measured on: sections only, not addresses or headers."""
         return "\n\n".join(section.plain_text for section in self.sections)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document without a recipient (e.g. an information letter sent with many letters).
+
+    Rendered once and attached to each letter; it has no address field and no case number.
+    """
+
+    kind: str  # names the file, never personal data
+    title: str  # PDF/HTML document title: no personal data
+    heading: str
+    dated: dt.date
+    department: str
+    sender: Profile
+    sections: tuple[Section, ...]
+
+    @property
+    def citizen_text(self) -> str:
+        return "\n\n".join(section.plain_text for section in self.sections)
