@@ -1,6 +1,13 @@
 """Letter -> tagged PDF (PDF/UA-1, language Danish) with WeasyPrint.
 
 The document title comes from the HTML <title>, which never holds personal data.
+
+Speed (bench/RESULTS.md): with a large system font, most of a letter's time went to subsetting
+the font with fontTools for every PDF. Letters use templates/fonts/, a font cut in advance to
+the characters letters need (scripts/prepare_fonts.py), embedded whole: no subsetting at all.
+Should a letter need a character outside it (a name in another script, say), Pango falls back to
+a system font; embedding that whole would make the letter hundreds of KB, so such a letter is
+rendered again with WeasyPrint's ordinary subsetting: slower, but small and correct.
 """
 
 from __future__ import annotations
@@ -19,6 +26,12 @@ from .html import render_html_text
 # a fixed stamp makes the same letter give the same bytes (and the same SHA-256 in records).
 os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01
 
+PREPARED_FAMILIES = frozenset({"Atkinson Hyperlegible"})  # the @font-face fonts in letter.css
+OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+
+# Images (the logo) decoded once per process, not once per letter; keyed by URL.
+_IMAGE_CACHE: dict = {}
+
 
 @lru_cache(maxsize=None)
 def font_config() -> FontConfiguration:
@@ -30,14 +43,18 @@ def stylesheet() -> weasyprint.CSS:
     return weasyprint.CSS(filename=str(paths.TEMPLATES / "letter.css"), font_config=font_config())
 
 
-def html_to_pdf(html: str) -> bytes:
+def layout(html: str) -> weasyprint.Document:
+    """WeasyPrint's layout step with the process-wide CSS, fonts and image cache."""
     document = weasyprint.HTML(string=html, base_url=str(paths.TEMPLATES))
-    return document.write_pdf(
-        stylesheets=[stylesheet()],
-        font_config=font_config(),
-        pdf_variant="pdf/ua-1",
-        uncompressed_pdf=False,
-    )
+    return document.render(stylesheets=[stylesheet()], font_config=font_config(), cache=_IMAGE_CACHE, **OPTIONS)
+
+
+def html_to_pdf(html: str) -> bytes:
+    document = layout(html)
+    pdf = document.write_pdf(full_fonts=True, **OPTIONS)
+    if {font.family for font in document.fonts.values()} <= PREPARED_FAMILIES:
+        return pdf
+    return layout(html).write_pdf(**OPTIONS)  # a fallback font is used: embed subsets only
 
 
 def render_pdf(letter: Letter) -> bytes:
