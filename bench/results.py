@@ -1,0 +1,56 @@
+"""Write the latest figures into bench/RESULTS.md, between its markers, with machine and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+from .benchmarks import SOFFICE, Row
+from .subject import KIND
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+START, END = "<!-- latest:start -->", "<!-- latest:end -->"
+
+
+def machine() -> str:
+    import weasyprint
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))) // 1024**2
+    office = subprocess.run([SOFFICE, "--version"], capture_output=True, text=True).stdout.strip() if SOFFICE else "not installed"
+    return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, load average {os.getloadavg()[0]:.1f} at the start "
+            f"(shared with other work); Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; {office}")
+
+
+def seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = ["| # | compared (ours / theirs) | ours | theirs | ratio | goal | met | note |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ours, theirs = (f"{r.ours:.0f} MB", f"{r.theirs:.0f} MB") if r.number == "4b" else (seconds(r.ours), seconds(r.theirs))
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
+        lines.append(f"| {r.number} | {r.what} | {ours} | {theirs} | {ratio} | {r.goal} | {r.met} | {r.note} |")
+    return lines
+
+
+def record(rows: list[Row], options: dict) -> Path:
+    when = dt.datetime.now(dt.timezone.utc)
+    block = [
+        START,
+        f"Measured {when:%Y-%m-%d %H:%M} UTC with `python -m bench` ({', '.join(f'{k}={v}' for k, v in options.items() if k != 'record')}).",
+        f"Machine: {machine()}.",
+        f"The measured letter: {KIND}, `bench/data/one-letter.yaml`.",
+        "",
+        *table(rows),
+        END,
+    ]
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else f"# Benchmark results\n\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    RESULTS.write_text(head + "\n".join(block) + tail, encoding="utf-8")
+    return RESULTS
