@@ -181,7 +181,8 @@ def all_benchmarks(rounds: int, cold_rounds: int, batch_letters: int, soffice_le
 
 def format_row(r: Row) -> str:
     ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
-    return f"{r.number:>3}  ratio {ratio:>6}  goal {r.goal:<8} met {r.met:<4} {r.what} ({r.note})"
+    sides = "" if r.ours is None else f"  [{r.ours:.3f} / {r.theirs:.3f}]"
+    return f"{r.number:>3}  ratio {ratio:>6}{sides}  goal {r.goal:<8} met {r.met:<4} {r.what} ({r.note})"
 
 
 def check_call(command: list[str]) -> str:

@@ -50,6 +50,7 @@ def prepare(source: Path, target: Path) -> None:
     options.hinting = False
     options.name_IDs = ["*"]  # keep copyright, licence and family names
     options.notdef_outline = True
+    options.glyph_names = True  # PDF writers read names from the font instead of deriving them
     options.recalc_timestamp = False  # same input, same bytes
     font = TTFont(source)
     subsetter = subset.Subsetter(options)
