@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 example: setup
 	$(BIN)/brevgen check
 	$(BIN)/brevgen guidance content/examples/guidance --out output/guidance
+	$(BIN)/brevgen letter content/examples/cases --out output/letters
 
 test: setup
 	$(BIN)/pytest

@@ -104,11 +104,52 @@ def guidance(
 
 @app.command()
 @user_errors
-def check() -> None:
-    """Check the content, phrase library, templates and example data; non-zero on any error."""
+def letter(
+    sources: list[Path] = typer.Argument(..., help="Case files (YAML/JSON), or folders of them."),
+    out: Path = typer.Option(..., "--out", help="Folder to write into."),
+    format: str = typer.Option("pdf,docx,html", "--format", help="Comma-separated: pdf, docx, html."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+) -> None:
+    """Write decision letters, one per recipient, each with its JSON record. Checks run first."""
+    from .jobs import letter_job
+
+    for line in letter_job(sources, out, parse_formats(format), strict):
+        typer.echo(line)
+
+
+@app.command()
+@user_errors
+def refs(
+    outdated: bool = typer.Option(False, "--outdated", help="List phrases citing references expired or historic by --as-of."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="The date to check, YYYY-MM-DD (default: today)."),
+) -> None:
+    """The reference registry: which phrases cite what (the lawyer's view)."""
+    from .phrases import default_library
+    from .references import default_registry, outdated as outdated_rows
+
+    day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    library, registry = default_library(), default_registry()
+    if outdated:
+        rows = outdated_rows(library, registry, day)
+        for phrase_id, ref, why in rows:
+            typer.echo(f"{phrase_id}\t{ref}\t{why}")
+        typer.echo(f"{len(rows)} citation(s) outdated on {day}")
+        return
+    for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
+        for ref in phrase.cites:
+            citation = registry.cite(ref, day)
+            typer.echo(f"{phrase.id}\t{ref}\t{citation.problem or 'in force'}")
+
+
+@app.command()
+@user_errors
+def check(
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Check references in force on this date (default: today)."),
+) -> None:
+    """Check the content, phrase library, references, templates and example data; non-zero on any error."""
     from .selfcheck import run_checks
 
-    problems, summary = run_checks()
+    problems, summary = run_checks(parse_date(as_of, "--as-of") if as_of else None)
     for line in summary:
         typer.echo(line)
     if problems:

@@ -65,3 +65,37 @@ def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...]) -> It
     write_all(files)
     yield from report
     yield f"wrote {len(files)} files to {out}"
+
+
+def letter_job(sources: list[Path], out: Path, formats: tuple[str, ...], strict: bool = False) -> Iterator[str]:
+    """Decision letters: build and check every case first; write nothing if any case has an error."""
+    from .case import CaseFile
+    from .checks import check_decision
+    from .documents.decision_letter import build_decision, with_warnings
+
+    files: dict[Path, bytes] = {}
+    report: list[str] = []
+    errors: list[str] = []
+    for path in input_files(sources):
+        case = load_model(CaseFile, path)
+        built = build_decision(case, source=str(path), input_sha256=sha256(path.read_bytes()))
+        findings = check_decision(built)
+        warnings = [str(f) for f in findings if f.level == "warning"]
+        errors.extend(f"{path}: {f}" for f in findings if f.level == "error" or strict)
+        if errors:
+            continue  # keep checking the other cases, so every problem is reported at once
+        letters = with_warnings(built, warnings)
+        files.update(render_letters(letters, formats, out))
+        report.extend(f"warning: {path.name}: {w}" for w in warnings)
+        for index, letter in enumerate(letters, start=1):
+            deadline = (letter.record["deadlines"]["complaint"] or {}).get("deadline", "none")
+            report.append(
+                f"{path.name}: letter {index} ({letter.recipient.role.value}, {letter.channel.value}): "
+                f"{letter.record['decision']}, complaint deadline {deadline}, LIX {letter.record['lix']['score']}"
+            )
+    if errors:
+        hint = " (--strict: warnings count as errors)" if strict else ""
+        raise BrevgenError(f"nothing written; {len(errors)} problem(s){hint}:\n" + "\n".join(errors))
+    write_all(files)
+    yield from report
+    yield f"wrote {len(files)} files to {out}"

@@ -148,7 +148,8 @@ class RouteKind(str, Enum):
 class ComplaintRoute(Model):
     provision: str
     route: RouteKind
-    source: str
+    source: str  # the legal basis, for the lawyer
+    explanation: str = ""  # plain Danish for the citizen, used by the phrases
     weeks: int | None = Field(default=None, ge=1)
 
 

@@ -50,11 +50,12 @@ class Phrase(Model):
 class SlotRef(Model):
     slot: str
     required: bool = True
+    chosen: bool = False  # filled by the caseworker's chosen phrases (any number), not by conditions
 
 
 class Composition(Model):
     id: str
-    heading: str
+    heading: str  # a template like a phrase text: it may depend on the case
     slots: tuple[SlotRef, ...]
 
 
@@ -78,7 +79,8 @@ def _environment() -> SandboxedEnvironment:
 
 
 def text_to_blocks(text: str) -> tuple[Block, ...]:
-    """Blank lines separate blocks; a block whose lines all start with '- ' is a list."""
+    """Blank lines separate blocks; a block whose lines all start with '- ' is a list;
+    a paragraph wrapped in ** ** is a key sentence (set in bold)."""
     blocks = []
     for chunk in text.strip().split("\n\n"):
         lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
@@ -87,7 +89,9 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
         if all(line.startswith("- ") for line in lines):
             blocks.append(Block("list", items=tuple(line[2:].strip() for line in lines)))
         else:
-            blocks.append(Block("paragraph", text=" ".join(lines)))
+            text = " ".join(lines)
+            strong = len(text) > 4 and text.startswith("**") and text.endswith("**")
+            blocks.append(Block("paragraph", text=text[2:-2].strip() if strong else text, strong=strong))
     return tuple(blocks)
 
 
@@ -153,8 +157,16 @@ class PhraseLibrary:
         except KeyError:
             raise BrevgenError(f"unknown phrase id {phrase_id!r}") from None
 
+    def fits(self, phrase: Phrase, context: dict[str, Any]) -> bool:
+        """A phrase limited to some provisions or decision types fits only those cases."""
+        if phrase.provisions and "provision" in context and context["provision"] not in phrase.provisions:
+            return False
+        if phrase.decision_types and "decision" in context and context["decision"] not in phrase.decision_types:
+            return False
+        return True
+
     def applies(self, phrase: Phrase, context: dict[str, Any], on: dt.date) -> bool:
-        if not phrase.valid_on(on):
+        if not phrase.valid_on(on) or not self.fits(phrase, context):
             return False
         condition = self._conditions.get(phrase.id)
         if condition is None:
@@ -195,19 +207,36 @@ class PhraseLibrary:
             raise BrevgenError(f"phrase {phrase.id!r}: not allowed: {exc}") from None
         return RenderedPhrase(phrase.id, phrase.version, text_to_blocks(text), phrase.cites)
 
-    def compose(self, composition_id: str, context: dict[str, Any], on: dt.date) -> tuple[Section, list[RenderedPhrase]]:
-        """Fill a composition's slots for this case: one section, and the phrases used."""
+    def compose(
+        self,
+        composition_id: str,
+        context: dict[str, Any],
+        on: dt.date,
+        chosen: dict[str, list[tuple[str, dict[str, Any]]]] | None = None,
+    ) -> tuple[Section, list[RenderedPhrase]]:
+        """Fill a composition's slots for this case: one section, and the phrases used.
+
+        `chosen` maps a chosen slot to the caseworker's (phrase id, parameters), in their order;
+        each is rendered with the case context plus its own parameters.
+        """
         try:
             composition = self.compositions[composition_id]
         except KeyError:
             raise BrevgenError(f"unknown phrase composition {composition_id!r}") from None
         used = []
         for ref in composition.slots:
+            if ref.chosen:
+                used.extend(self.render(pid, {**context, **params}) for pid, params in (chosen or {}).get(ref.slot, []))
+                continue
             phrase = self.select(ref.slot, context, on, ref.required)
             if phrase is not None:
                 used.append(self.render(phrase.id, context))
         blocks = tuple(block for phrase in used for block in phrase.blocks)
-        return Section(composition.heading, blocks, tuple(p.id for p in used)), used
+        try:
+            heading = self._env.from_string(composition.heading).render(**context).strip()
+        except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+            raise BrevgenError(f"heading of composition {composition_id!r}: {exc}") from None
+        return Section(heading, blocks, tuple(p.id for p in used)), used
 
 
 @lru_cache(maxsize=None)

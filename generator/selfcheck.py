@@ -12,7 +12,9 @@ from .errors import BrevgenError
 from .models import Channel, GuidanceRequest
 
 
-def run_checks() -> tuple[list[str], list[str]]:
+def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """`as_of`: the day phrases and references must be in force (default: today)."""
+    as_of = as_of or dt.date.today()
     problems: list[str] = []
     summary: list[str] = []
 
@@ -55,7 +57,48 @@ def run_checks() -> tuple[list[str], list[str]]:
         if request:
             attempt(str(path), lambda r=request: guidance_letters(r, input_sha256=""))
     summary.append(f"example guidance requests: {len(examples)}")
+    _check_decision_letters(problems, summary, attempt, library, as_of)
     return problems, summary
+
+
+def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date) -> None:
+    """The reference registry, the phrase library's citations, the Word template and the example cases."""
+    from .checks import example_case_problems, library_problems, provisions_without_rule
+    from .references import default_registry
+
+    registry = attempt("references", default_registry)
+    if registry:
+        summary.append(f"references: {len(registry.ids)}")
+    if registry and library:
+        problems.extend(library_problems(library, registry, as_of))
+        routes = attempt("complaint routes", loading.complaint_routes)
+        if routes:
+            missing = provisions_without_rule(library, routes)
+            summary.append(f"provisions without a rule phrase (no decision letter possible yet): {', '.join(missing) or 'none'}")
+    cases = sorted((paths.CONTENT / "examples" / "cases").glob("*.yaml"))
+    if library and registry:
+        case_problems, letters = example_case_problems(cases, as_of)
+        problems.extend(case_problems)
+        summary.append(f"example cases: {len(cases)} ({letters} letters)")
+        if cases and not case_problems:
+            attempt("templates/letter.docx", lambda: _render_example(cases[0]))
+
+
+def _render_example(path) -> None:
+    """Render one example letter to DOCX and HTML, and read the DOCX back: the templates work."""
+    import io
+
+    from docx import Document
+
+    from .case import CaseFile
+    from .documents.decision_letter import build_decision
+    from .render import render_docx, render_html
+
+    letter = build_decision(loading.load_model(CaseFile, path), source=str(path), input_sha256="").letters[0].letter
+    render_html(letter)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(letter))).paragraphs)
+    if letter.heading not in text or "{{" in text or "{%" in text:
+        raise BrevgenError("the rendered example letter does not read back (a tag split across runs?)")
 
 
 def _compile_template(env, name: str) -> None:

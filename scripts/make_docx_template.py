@@ -51,6 +51,8 @@ def main() -> None:
     para("{%p for item in block.items %}")
     para("{{ item }}", "List Bullet")
     para("{%p endfor %}")
+    para("{%p elif block.strong %}")
+    doc.add_paragraph().add_run("{{ block.text }}").bold = True
     para("{%p else %}")
     para("{{ block.text }}")
     para("{%p endif %}")

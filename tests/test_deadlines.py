@@ -77,3 +77,18 @@ def test_deadline_properties(dated, channel, weeks):
         assert result.received == dated
     if channel is Channel.post and result.method == "delivery_days":
         assert calendar.is_delivery_day(result.received)
+
+
+def test_a_municipal_closing_day_moves_the_deadline():
+    """A municipality adds its own closing day as data; deadlines ending on it move."""
+    from generator.calendar import ClosingCalendar
+    from generator.loading import calendar_config
+    from generator.models import DatedDay
+
+    config = calendar_config()
+    own = config.model_copy(update={"extra_closing_days": (DatedDay(date=d("2026-06-08"), name="Lukkedag"),)})
+    result = compute_deadline(d("2026-05-11"), Channel.digital, calendar=ClosingCalendar(own))
+    assert result.deadline == d("2026-06-09")
+    assert result.moved_because == "Lukkedag"
+    # The bundled calendar is unchanged.
+    assert compute_deadline(d("2026-05-11"), Channel.digital).deadline == d("2026-06-08")

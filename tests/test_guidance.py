@@ -11,6 +11,7 @@ import pdfplumber
 import pypdf
 import pytest
 import yaml
+from docx import Document
 
 from generator.documents.complaint_guidance import guidance_section
 from generator.models import Channel
@@ -111,6 +112,8 @@ def test_docx_reads_back(rendered):
     assert "Fiktiv Værge Hansen" in text and "9998 Testrup" in text
     assert "Sådan klager du" in text
     assert "{{" not in text and "{%" not in text
+    key = [p for p in Document(str(rendered / f"{GUARDIAN}.docx")).paragraphs if p.text.startswith("Fristen for at klage")]
+    assert len(key) == 1 and all(run.bold for run in key[0].runs)  # the deadline stands out
     digital = one_line(docx_text(rendered / f"{CITIZEN}.docx"))
     assert "Fristen for at klage er den 8. juni 2026." in digital
 
@@ -120,6 +123,7 @@ def test_html_preview(rendered):
     assert '<html lang="da">' in html
     assert "8. juni 2026" in html
     assert '<a href="https://www.eksempel-kommune.example/klage">' in html
+    assert '<p class="key"><strong>Fristen for at klage er den 8. juni 2026.</strong></p>' in html
     paper = (rendered / f"{GUARDIAN}.html").read_text(encoding="utf-8")
     assert "<a " not in paper
 
@@ -146,6 +150,8 @@ def test_not_appealable_route(tmp_path, run_cli):
     assert result.exit_code == 0, result.output
     text = one_line(pdf_text(tmp_path / "2026-0188_klagevejledning_1-borger.pdf"))
     assert "Du kan ikke klage over denne afgørelse" in text
+    assert "Klagemuligheder" in text and "Sådan klager du" not in text
+    assert "derfor er der ikke noget at klage over" in text  # the route's citizen explanation
     assert "Fristen" not in text
 
 

@@ -70,6 +70,7 @@ def guidance_section(
         "channel": recipient.channel.value,
         "route": route.route.value,
         "route_source": route.source,
+        "route_explanation": route.explanation,
         "deadline": deadline,
         "other_parties": other_parties,
         "case_number": case_number,

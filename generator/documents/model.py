@@ -18,6 +18,7 @@ class Block:
     kind: Literal["paragraph", "list"]
     text: str = ""
     items: tuple[str, ...] = ()
+    strong: bool = False  # a key sentence (e.g. the deadline), set in bold
 
     @property
     def plain_text(self) -> str:
