@@ -132,7 +132,7 @@ def bench_soffice_batch(letters: int, work: Path) -> list[Row]:
     run(soffice_command([docx / "letter-0000.docx"], work / "soffice-warm", work))()  # profile exists
     pair = side_by_side(ours, theirs, rounds=1, warmup=0)
     note = f"{letters} letters, one cold process each side: {pair.ours / letters * 1000:.0f} ms vs {pair.theirs / letters * 1000:.0f} ms per letter"
-    return [Row("6b", "batch of one-letter cases, per letter (cold process) / soffice converting as many DOCX in one process", pair.ours, pair.theirs, pair.ratio, "<= 1.0", note)]
+    return [Row("6b", "batch of one-letter case files (one `brevgen` run), per letter (cold process) / soffice converting as many DOCX in one process", pair.ours, pair.theirs, pair.ratio, "<= 1.0", note)]
 
 
 def bench_batch(letters: int, work: Path) -> list[Row]:

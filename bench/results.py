@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from .benchmarks import SOFFICE, Row
-from .subject import KIND
+from .subject import BENCH, CASE, KIND
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START, END = "<!-- latest:start -->", "<!-- latest:end -->"
@@ -44,7 +44,7 @@ def record(rows: list[Row], options: dict) -> Path:
         START,
         f"Measured {when:%Y-%m-%d %H:%M} UTC with `python -m bench` ({', '.join(f'{k}={v}' for k, v in options.items() if k != 'record')}).",
         f"Machine: {machine()}.",
-        f"The measured letter: {KIND}, `bench/data/one-letter.yaml`.",
+        f"The measured letter: {KIND}, `{CASE.relative_to(BENCH.parent)}`.",
         "",
         *table(rows),
         END,

@@ -1,12 +1,8 @@
-"""What the benchmarks measure: "a letter", in one place.
-
-Today the letter is the standalone complaint guidance (`brevgen guidance`), which renders through
-the same template, stylesheet and renderers as decision letters. When `brevgen letter` exists,
-point CASE, build_letter() and cli_command() at it; every benchmark follows.
-"""
+"""What the benchmarks measure: "a letter", in one place; every benchmark follows it."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -14,19 +10,36 @@ from pathlib import Path
 from generator import paths
 
 BENCH = Path(__file__).resolve().parent
-CASE = BENCH / "data" / "one-letter.yaml"  # invented: one case, one recipient, paper post
-KIND = "complaint guidance (brevgen guidance)"
+# Which letter: the decision letter (issue 3) where it exists; the standalone complaint guidance
+# before that (and for comparing with the code before the fast path). BREVGEN_BENCH_LETTER=guidance
+# forces the latter.
+DECISION = (BENCH.parent / "generator" / "documents" / "decision_letter.py").exists()
+LETTER = os.environ.get("BREVGEN_BENCH_LETTER", "decision" if DECISION else "guidance")
+if LETTER == "decision":
+    CASE = paths.CONTENT / "examples" / "cases" / "sel-100-afslag.yaml"  # invented; one recipient, paper post
+    KIND = "decision letter (brevgen letter), rejection under SEL § 100, paper post"
+else:
+    CASE = BENCH / "data" / "one-letter.yaml"  # invented: one case, one recipient, paper post
+    KIND = "standalone complaint guidance (brevgen guidance), paper post"
 
 
 def build_letter(case: Path = CASE):
-    """Load, validate and build: case file -> Letter (the first recipient's)."""
-    from generator.documents.complaint_guidance import guidance_letters
+    """Load, validate, build (and for decisions run the legal checks): case file -> Letter."""
     from generator.loading import load_model
-    from generator.models import GuidanceRequest
     from generator.output import sha256
 
-    request = load_model(GuidanceRequest, case)
-    return guidance_letters(request, input_sha256=sha256(case.read_bytes()))[0]
+    if LETTER == "decision":
+        from generator.case import CaseFile
+        from generator.checks import check_decision
+        from generator.documents.decision_letter import build_decision
+
+        built = build_decision(load_model(CaseFile, case), source=str(case), input_sha256=sha256(case.read_bytes()))
+        check_decision(built)
+        return built.letters[0].letter
+    from generator.documents.complaint_guidance import guidance_letters
+    from generator.models import GuidanceRequest
+
+    return guidance_letters(load_model(GuidanceRequest, case), input_sha256=sha256(case.read_bytes()))[0]
 
 
 def letter_pdf(case: Path = CASE) -> bytes:
@@ -56,7 +69,7 @@ def brevgen(*args: str) -> list[str]:
 
 def cli_command(case: Path, out: Path) -> list[str]:
     """A cold `brevgen` run producing the PDF letter(s) of one case file (or a folder of them)."""
-    return brevgen("guidance", case, "--out", out, "--format", "pdf")
+    return brevgen("letter" if LETTER == "decision" else "guidance", case, "--out", out, "--format", "pdf")
 
 
 def system_font_css() -> str:

@@ -41,15 +41,16 @@ def letter_html(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered_guidance(tmp_path_factory):
+def rendered_examples(tmp_path_factory):
     from typer.testing import CliRunner
 
     from generator.cli import app
 
-    out = tmp_path_factory.mktemp("guidance")
-    example = paths.CONTENT / "examples" / "guidance"
-    result = CliRunner().invoke(app, ["guidance", str(example), "--out", str(out), "--format", "pdf"])
-    assert result.exit_code == 0, result.output
+    out = tmp_path_factory.mktemp("letters")
+    for command, examples in (("guidance", "guidance"), ("letter", "cases")):
+        folder = paths.CONTENT / "examples" / examples
+        result = CliRunner().invoke(app, [command, str(folder), "--out", str(out), "--format", "pdf"])
+        assert result.exit_code == 0, result.output
     return out
 
 
@@ -65,12 +66,13 @@ def test_prepared_font_covers_danish_and_is_small(face):
     assert "SIL OPEN FONT LICENSE" in (FONTS / "OFL.txt").read_text(encoding="utf-8")
 
 
-def test_example_letters_embed_only_the_prepared_font(rendered_guidance):
-    for pdf in rendered_guidance.glob("*.pdf"):
+def test_example_letters_embed_only_the_prepared_font(rendered_examples):
+    for pdf in rendered_examples.glob("*.pdf"):
         data = pdf.read_bytes()
         fonts = base_fonts(data)
         assert fonts and all(name.split("+", 1)[1].startswith("Atkinson-Hyperlegible") for name in fonts), fonts
         assert len(data) < 60_000, "a letter must stay small (Digital Post is billed by size)"
+    assert len(list(rendered_examples.glob("*_afgoerelse_*.pdf")) + list(rendered_examples.glob("*klagevejledning*.pdf"))) >= 4
 
 
 def test_danish_letters_and_section_sign_render():
