@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup example test clean
+.PHONY: setup example test clean bench
 
 setup: $(STAMP)
 
@@ -20,9 +20,16 @@ example: setup
 	$(BIN)/brevgen check
 	$(BIN)/brevgen guidance content/examples/guidance --out output/guidance
 	$(BIN)/brevgen letter content/examples/cases --out output/letters
+	$(BIN)/python -m bench 1 2 3 --rounds 3 > output/bench-quick.txt  # warm PDF/DOCX ratios, a quick look
 
 test: setup
 	$(BIN)/pytest
+
+# The benchmarks of bench/ (a few minutes; installs LibreOffice for benchmark 6 via apt-get).
+# `make bench BENCH_ARGS="1 2 --rounds 30"` picks some; add --record to update bench/RESULTS.md.
+bench: setup
+	bash bench/setup.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf output/* $(VENV)
