@@ -20,6 +20,7 @@ example: setup
 	$(BIN)/brevgen check
 	$(BIN)/brevgen guidance content/examples/guidance --out output/guidance
 	$(BIN)/brevgen letter content/examples/cases --out output/letters
+	$(BIN)/brevgen leaflet content/leaflets --out output/leaflets
 	$(BIN)/python -m bench 1 2 3 --rounds 3 > output/bench-quick.txt  # warm PDF/DOCX ratios, a quick look
 
 test: setup

@@ -143,10 +143,37 @@ def refs(
 
 @app.command()
 @user_errors
+def leaflet(
+    sources: list[Path] = typer.Argument(..., help="Leaflet Markdown files, or folders of them (*.md)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write into."),
+    watch: bool = typer.Option(False, "--watch", help="After building, rebuild the web pages on every save (Ctrl-C stops)."),
+) -> None:
+    """Build process leaflets: print PDF, accessible web page and a report (LIX, links, images)."""
+    from .leaflets.job import leaflet_job
+
+    if not watch:
+        for line in leaflet_job(sources, out):
+            typer.echo(line)
+        return
+    from .leaflets.watch import watch as watch_loop
+
+    try:
+        for line in leaflet_job(sources, out):
+            typer.echo(line)
+    except BrevgenError as exc:  # keep watching: the writer is about to fix it
+        typer.echo(f"brevgen: error: {exc}", err=True)
+    try:
+        watch_loop(sources, out, typer.echo)
+    except KeyboardInterrupt:
+        typer.echo("stopped watching")
+
+
+@app.command()
+@user_errors
 def check(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Check references in force on this date (default: today)."),
 ) -> None:
-    """Check the content, phrase library, references, templates and example data; non-zero on any error."""
+    """Check the content, phrases, references, templates, leaflets and example data; non-zero on any error."""
     from .selfcheck import run_checks
 
     problems, summary = run_checks(parse_date(as_of, "--as-of") if as_of else None)

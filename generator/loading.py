@@ -39,6 +39,12 @@ def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
         raise BrevgenError(f"{path}: file not found") from None
     except UnicodeDecodeError:
         raise BrevgenError(f"{path}: not UTF-8 text") from None
+    return read_yaml_text(text, str(path))
+
+
+def read_yaml_text(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[FieldPath, int]]:
+    """Like read_yaml, for YAML embedded in another file (front matter) starting at `first_line`."""
+    path, offset = source, first_line - 1
     # Parsed once, with libyaml where present (several times faster): the node tree gives the
     # line numbers, and the data is constructed from the same tree.
     loader = _SafeLoader(text)
@@ -47,7 +53,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        where = f"line {mark.line + 1 + offset}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise BrevgenError(f"{path}: {where}{problem}") from None
     finally:
@@ -55,7 +61,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
     lines: dict[FieldPath, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)
-    return data, lines
+    return data, {field: line + offset for field, line in lines.items()}
 
 
 def _collect_lines(node: yaml.Node, prefix: FieldPath, lines: dict[FieldPath, int]) -> None:

@@ -58,6 +58,7 @@ def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
             attempt(str(path), lambda r=request: guidance_letters(r, input_sha256=""))
     summary.append(f"example guidance requests: {len(examples)}")
     _check_decision_letters(problems, summary, attempt, library, as_of)
+    _check_leaflets(attempt, problems, summary)
     return problems, summary
 
 
@@ -99,6 +100,24 @@ def _render_example(path) -> None:
     text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(letter))).paragraphs)
     if letter.heading not in text or "{{" in text or "{%" in text:
         raise BrevgenError("the rendered example letter does not read back (a tag split across runs?)")
+
+
+def _check_leaflets(attempt, problems: list[str], summary: list[str]) -> None:
+    """Processes, the processing-times table, and the bundled leaflets (built, not rendered)."""
+    from .leaflets.build import build_leaflet
+    from .leaflets.source import read_leaflet
+    from .processes import load_process, process_files, processing_times
+
+    if attempt("processing times", processing_times) is None:
+        return
+    processes = [attempt(str(path), lambda p=path: load_process(p)) for path in process_files().values()]
+    summary.append(f"processes: {sum(1 for p in processes if p)}")
+    leaflets = sorted((paths.CONTENT / "leaflets").glob("*.md"))
+    for path in leaflets:
+        built = attempt(str(path), lambda p=path: build_leaflet(read_leaflet(p), dt.date.today()))
+        if built:
+            problems.extend(str(error) for error in built[1])
+    summary.append(f"leaflets: {len(leaflets)}")
 
 
 def _compile_template(env, name: str) -> None:

@@ -26,7 +26,7 @@ from .html import render_html_text
 # a fixed stamp makes the same letter give the same bytes (and the same SHA-256 in records).
 os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01
 
-PREPARED_FAMILIES = frozenset({"Atkinson Hyperlegible"})  # the @font-face fonts in letter.css
+PREPARED_FAMILIES = frozenset({"Atkinson Hyperlegible"})  # the @font-face fonts in templates/*.css
 OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 
 # Images (the logo) decoded once per process, not once per letter; keyed by URL.
@@ -39,22 +39,33 @@ def font_config() -> FontConfiguration:
 
 
 @lru_cache(maxsize=None)
-def stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(paths.TEMPLATES / "letter.css"), font_config=font_config())
+def stylesheet(name: str = "letter.css") -> weasyprint.CSS:
+    return weasyprint.CSS(filename=str(paths.TEMPLATES / name), font_config=font_config())
 
 
-def layout(html: str) -> weasyprint.Document:
+def layout(html: str, stylesheet_name: str = "letter.css") -> weasyprint.Document:
     """WeasyPrint's layout step with the process-wide CSS, fonts and image cache."""
     document = weasyprint.HTML(string=html, base_url=str(paths.TEMPLATES))
-    return document.render(stylesheets=[stylesheet()], font_config=font_config(), cache=_IMAGE_CACHE, **OPTIONS)
+    return document.render(
+        stylesheets=[stylesheet(stylesheet_name)], font_config=font_config(), cache=_IMAGE_CACHE, **OPTIONS
+    )
 
 
-def html_to_pdf(html: str) -> bytes:
-    document = layout(html)
+@lru_cache(maxsize=None)
+def uses_prepared_font(stylesheet_name: str) -> bool:
+    """Whether a stylesheet sets its text in a prepared font (letter.css does; leaflet.css not yet)."""
+    css = (paths.TEMPLATES / stylesheet_name).read_text(encoding="utf-8")
+    return any(f'"{family}"' in css for family in PREPARED_FAMILIES)
+
+
+def html_to_pdf(html: str, stylesheet_name: str = "letter.css") -> bytes:
+    document = layout(html, stylesheet_name)
+    if not uses_prepared_font(stylesheet_name):
+        return document.write_pdf(**OPTIONS)  # system fonts: WeasyPrint subsets them
     pdf = document.write_pdf(full_fonts=True, **OPTIONS)
     if {font.family for font in document.fonts.values()} <= PREPARED_FAMILIES:
         return pdf
-    return layout(html).write_pdf(**OPTIONS)  # a fallback font is used: embed subsets only
+    return layout(html, stylesheet_name).write_pdf(**OPTIONS)  # a fallback font is used: embed subsets only
 
 
 def render_pdf(letter: Letter) -> bytes:
