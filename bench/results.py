@@ -32,7 +32,7 @@ def seconds(value: float | None) -> str:
 def table(rows: list[Row]) -> list[str]:
     lines = ["| # | compared (ours / theirs) | ours | theirs | ratio | goal | met | note |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        ours, theirs = (f"{r.ours:.0f} MB", f"{r.theirs:.0f} MB") if r.number == "4b" else (seconds(r.ours), seconds(r.theirs))
+        ours, theirs = (f"{r.ours:.0f} MB", f"{r.theirs:.0f} MB") if r.number == "4b" and r.ours is not None else (seconds(r.ours), seconds(r.theirs))
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
         lines.append(f"| {r.number} | {r.what} | {ours} | {theirs} | {ratio} | {r.goal} | {r.met} | {r.note} |")
     return lines
