@@ -42,7 +42,8 @@ def record(rows: list[Row], options: dict) -> Path:
     when = dt.datetime.now(dt.timezone.utc)
     block = [
         START,
-        f"Measured {when:%Y-%m-%d %H:%M} UTC with `python -m bench` ({', '.join(f'{k}={v}' for k, v in options.items() if k != 'record')}).",
+        f"Measured {when:%Y-%m-%d %H:%M} UTC with `python -m bench` ({', '.join(f'{k}={v}' for k, v in options.items() if k != 'record')}); "
+        "rows marked (earlier run) were not run this time and are kept from the previous record.",
         f"Machine: {machine()}.",
         f"The measured letter: {KIND}, `{CASE.relative_to(BENCH.parent)}`.",
         "",
@@ -51,6 +52,19 @@ def record(rows: list[Row], options: dict) -> Path:
     ]
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else f"# Benchmark results\n\n{START}\n{END}\n"
     head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
+    previous, tail = rest.split(END, 1)
+    lines = table(rows)
+    body = sorted(lines[2:] + kept_rows(previous, {r.number for r in rows}), key=lambda line: line.split("|")[1].strip())
+    block = [*block[:block.index(lines[0])], *lines[:2], *body, END]
     RESULTS.write_text(head + "\n".join(block) + tail, encoding="utf-8")
     return RESULTS
+
+
+def kept_rows(previous: str, measured: set[str]) -> list[str]:
+    """Table rows of benchmarks not run this time, kept from the previous record and marked so."""
+    kept = []
+    for line in previous.splitlines():
+        number = line.split("|")[1].strip() if line.startswith("| ") else ""
+        if number and number != "#" and number not in measured:
+            kept.append(line if "(earlier run)" in line else line.rstrip(" |") + " (earlier run) |")
+    return kept
