@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup example test clean
+.PHONY: setup example test clean bench
 
 setup: $(STAMP)
 
@@ -26,6 +26,12 @@ example: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The benchmarks of bench/ (a few minutes; installs LibreOffice for benchmark 6 via apt-get).
+# `make bench BENCH_ARGS="1 2 --rounds 30"` picks some; add --record to update bench/RESULTS.md.
+bench: setup
+	bash bench/setup.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf output/* $(VENV)

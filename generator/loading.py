@@ -28,6 +28,7 @@ SAFE_TO_ECHO = frozenset(
 )
 
 FieldPath = tuple[str | int, ...]
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
@@ -44,14 +45,19 @@ def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
 def read_yaml_text(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[FieldPath, int]]:
     """Like read_yaml, for YAML embedded in another file (front matter) starting at `first_line`."""
     path, offset = source, first_line - 1
+    # Parsed once, with libyaml where present (several times faster): the node tree gives the
+    # line numbers, and the data is constructed from the same tree.
+    loader = _SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1 + offset}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise BrevgenError(f"{path}: {where}{problem}") from None
+    finally:
+        loader.dispose()
     lines: dict[FieldPath, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)

@@ -103,6 +103,7 @@ class PhraseLibrary:
         self._env = _environment()
         self._templates: dict[str, jinja2.Template] = {}
         self._conditions: dict[str, Any] = {}
+        self._headings: dict[str, jinja2.Template] = {}  # composition id -> compiled heading, on first use
         for phrase in phrases.values():
             self._compile(phrase)
 
@@ -233,7 +234,9 @@ class PhraseLibrary:
                 used.append(self.render(phrase.id, context))
         blocks = tuple(block for phrase in used for block in phrase.blocks)
         try:
-            heading = self._env.from_string(composition.heading).render(**context).strip()
+            if composition_id not in self._headings:  # compiled once per process, not per letter
+                self._headings[composition_id] = self._env.from_string(composition.heading)
+            heading = self._headings[composition_id].render(**context).strip()
         except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
             raise BrevgenError(f"heading of composition {composition_id!r}: {exc}") from None
         return Section(heading, blocks, tuple(p.id for p in used)), used

@@ -2,13 +2,46 @@
 
 Engines (Jinja environment, CSS, fonts, DOCX template bytes) are built once per process and
 reused; build them inside a worker process, never before fork() (WeasyPrint is not fork-safe).
+
+Each renderer is imported on first use: a PDF-only run never loads docxtpl and python-docx,
+and a DOCX-only run never loads WeasyPrint (a cold `brevgen` start is mostly imports).
 """
 
-from .docx import render_docx
-from .html import render_html
-from .pdf import render_pdf
+from __future__ import annotations
 
-RENDERERS = {"pdf": render_pdf, "docx": render_docx, "html": render_html}
-FORMATS = tuple(RENDERERS)
+import importlib
+from collections.abc import Mapping
+from typing import Callable, Iterator
+
+FORMATS = ("pdf", "docx", "html")
+
+
+def _renderer(fmt: str) -> Callable:
+    return getattr(importlib.import_module(f"{__name__}.{fmt}"), f"render_{fmt}")
+
+
+class _Renderers(Mapping):
+    """format -> render function, imported when first asked for."""
+
+    def __getitem__(self, fmt: str) -> Callable:
+        if fmt not in FORMATS:
+            raise KeyError(fmt)
+        return _renderer(fmt)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FORMATS)
+
+    def __len__(self) -> int:
+        return len(FORMATS)
+
+
+RENDERERS: Mapping[str, Callable] = _Renderers()
+
+
+def __getattr__(name: str) -> Callable:  # `from generator.render import render_pdf` still works
+    if name.startswith("render_") and name[len("render_"):] in FORMATS:
+        return _renderer(name[len("render_"):])
+    raise AttributeError(name)
+
 
 __all__ = ["FORMATS", "RENDERERS", "render_docx", "render_html", "render_pdf"]

@@ -45,9 +45,28 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+class CompiledOnceEnvironment(SandboxedEnvironment):
+    """docxtpl compiles the Word template's XML with `from_string` on every render; this
+    compiles each distinct source once per process (a letter's body, footer, properties)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) > 64:  # a few template parts in practice; never grow without bound
+                self._compiled.clear()
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
 @lru_cache(maxsize=None)
 def docx_environment() -> SandboxedEnvironment:
     """For docxtpl: the same sandbox and filters, no loader (the template is the .docx)."""
-    env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = CompiledOnceEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(FILTERS)
     return env

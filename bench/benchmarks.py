@@ -1,0 +1,195 @@
+"""The six benchmarks of issue 6. Each returns Rows: what was compared, the ratio, the goal.
+
+A ratio is always ours / theirs measured side by side in the same run (bench/timing.py), so a
+speed-up of 4x is a ratio of 0.25.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import paths
+
+from . import subject
+from .timing import Pair, run, side_by_side
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@dataclass
+class Row:
+    number: str
+    what: str
+    ours: float | None  # seconds (median), or None when not measured
+    theirs: float | None
+    ratio: float | None
+    goal: str  # e.g. "<= 0.25"
+    note: str = ""
+
+    @property
+    def met(self) -> str:
+        if self.ratio is None:
+            return "n/a"
+        op, limit = self.goal.split()
+        return "yes" if (self.ratio <= float(limit) if op == "<=" else self.ratio >= float(limit)) else "NO"
+
+
+def row(number: str, what: str, pair: Pair, goal: str, note: str = "") -> Row:
+    return Row(number, what, pair.ours, pair.theirs, pair.ratio, goal, note or f"median of {pair.rounds} rounds")
+
+
+def bench_pdf(rounds: int) -> list[Row]:
+    """1 and 2: one PDF letter end to end (warm) vs WeasyPrint default / layout alone."""
+    import weasyprint
+
+    from generator.render.pdf import font_config, stylesheet
+
+    html = subject.final_html()
+    base = str(paths.TEMPLATES)
+    system_css = weasyprint.CSS(string=subject.system_font_css(), base_url=base)
+
+    def default_weasyprint():
+        return weasyprint.HTML(string=html, base_url=base).write_pdf(stylesheets=[system_css])
+
+    def layout_alone():
+        return weasyprint.HTML(string=html, base_url=base).render(stylesheets=[stylesheet()], font_config=font_config())
+
+    one = side_by_side(subject.letter_pdf, default_weasyprint, rounds)
+    two = side_by_side(subject.letter_pdf, layout_alone, rounds)
+    return [
+        row("1", "PDF letter end to end (warm) / WeasyPrint defaults, same HTML, DejaVu Sans", one, "<= 0.25",
+            f"speed-up {1 / one.ratio:.1f}x; median of {one.rounds} rounds"),
+        row("2", "PDF letter end to end (warm) / WeasyPrint render() (layout) of the same HTML", two, "<= 2.0"),
+    ]
+
+
+def bench_docx(rounds: int) -> list[Row]:
+    """3: one DOCX letter end to end vs a bare docxtpl render of the same template and context."""
+    from docxtpl import DocxTemplate
+
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from generator.formatting import FILTERS
+    from generator.render.docx import docx_context
+
+    letter = subject.build_letter()
+    context = docx_context(letter)
+    template = paths.TEMPLATES / "letter.docx"
+
+    # The template uses brevgen's filters (dato): a plain sandboxed environment with them, made once.
+    environment = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters.update(FILTERS)
+
+    def bare_docxtpl():
+        document = DocxTemplate(template)
+        document.render(context, jinja_env=environment, autoescape=True)
+        document.save(io.BytesIO())
+
+    pair = side_by_side(subject.letter_docx, bare_docxtpl, rounds)
+    return [row("3", "DOCX letter end to end (warm) / bare docxtpl render + save", pair, "<= 1.2")]
+
+
+def bench_cold(rounds: int, work: Path) -> list[Row]:
+    """5 and 6a: a cold brevgen run for one case vs a minimal WeasyPrint script / LibreOffice."""
+    from generator.render import render_docx
+
+    html_file = work / "letter.html"
+    html_file.write_text(subject.final_html(), encoding="utf-8")
+    brevgen = run(subject.cli_command(subject.CASE, work / "brevgen"))
+    minimal = run([sys.executable, str(subject.BENCH / "minimal.py"), str(html_file), str(work / "minimal.pdf"), str(paths.TEMPLATES)])
+    rows = [row("5", "cold `brevgen` for one case (PDF) / cold minimal WeasyPrint script, same HTML", side_by_side(brevgen, minimal, rounds), "<= 1.3")]
+    if SOFFICE is None:
+        return rows + [Row("6a", "cold `brevgen` / cold soffice --convert-to pdf", None, None, None, "<= 0.5", "LibreOffice missing: run bench/setup.sh")]
+    docx = work / "letter.docx"
+    docx.write_bytes(render_docx(subject.build_letter()))
+    soffice = run(soffice_command([docx], work / "soffice", work))
+    soffice()  # the first run ever creates LibreOffice's user profile; that is not "cold" but "first"
+    rows.append(row("6a", "cold `brevgen` for one case (PDF) / cold soffice --convert-to pdf of its DOCX", side_by_side(brevgen, soffice, rounds), "<= 0.5"))
+    return rows
+
+
+def soffice_command(files: list[Path], out: Path, work: Path) -> list[str]:
+    profile = (work / "lo-profile").as_uri()
+    return [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)]
+
+
+def bench_soffice_batch(letters: int, work: Path) -> list[Row]:
+    """6b: per-letter cost of a brevgen batch vs one soffice process converting as many DOCX."""
+    from generator.render import render_docx
+
+    if SOFFICE is None:
+        return [Row("6b", "batch per letter / soffice per letter", None, None, None, "<= 1.0", "LibreOffice missing: run bench/setup.sh")]
+    cases, docx = work / "cases", work / "docx"
+    cases.mkdir()
+    docx.mkdir()
+    data = render_docx(subject.build_letter())
+    for i in range(letters):
+        shutil.copy(subject.CASE, cases / f"case-{i:04d}.yaml")
+        (docx / f"letter-{i:04d}.docx").write_bytes(data)
+    ours = run(subject.cli_command(cases, work / "batch-out"))
+    theirs = run(soffice_command(sorted(docx.iterdir()), work / "soffice-batch", work))
+    run(soffice_command([docx / "letter-0000.docx"], work / "soffice-warm", work))()  # profile exists
+    pair = side_by_side(ours, theirs, rounds=1, warmup=0)
+    note = f"{letters} letters, one cold process each side: {pair.ours / letters * 1000:.0f} ms vs {pair.theirs / letters * 1000:.0f} ms per letter"
+    return [Row("6b", "batch of one-letter case files (one `brevgen` run), per letter (cold process) / soffice converting as many DOCX in one process", pair.ours, pair.theirs, pair.ratio, "<= 1.0", note)]
+
+
+def bench_batch(letters: int, work: Path) -> list[Row]:
+    """4: the transition batch: 2 workers vs 1, and peak memory at `letters` vs a fifth of it."""
+    from . import batch
+
+    if not batch.available():
+        return [
+            Row("4a", "transition batch: throughput 2 workers / 1 worker", None, None, None, ">= 1.8", "blocked: `brevgen transition` (issue 4) not on this branch yet"),
+            Row("4b", "transition batch: peak memory at 500 / at 100 letters", None, None, None, "<= 1.1", "blocked: issue 4"),
+        ]
+    small = max(letters // 5, 1)
+    one = batch.measure(letters, 1, work / "w1")
+    two = batch.measure(letters, 2, work / "w2")
+    few = batch.measure(small, 2, work / "few")
+    throughput = one["seconds"] / two["seconds"]
+    return [
+        Row("4a", f"transition batch of {letters} letters: throughput 2 workers / 1 worker", two["seconds"], one["seconds"], throughput, ">= 1.8",
+            f"{one['seconds'] / letters * 1000:.0f} ms/letter with 1 worker, {two['seconds'] / letters * 1000:.0f} ms with 2"),
+        Row("4b", f"transition batch: peak memory (all processes) at {letters} / at {small} letters, 2 workers", two["peak_mb"], few["peak_mb"], two["peak_mb"] / few["peak_mb"], "<= 1.1",
+            f"{two['peak_mb']:.0f} MB vs {few['peak_mb']:.0f} MB"),
+    ]
+
+
+def all_benchmarks(rounds: int, cold_rounds: int, batch_letters: int, soffice_letters: int, only: set[str] | None) -> list[Row]:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="brevgen-bench-") as temporary:
+        work = Path(temporary)
+        steps = [
+            ({"1", "2"}, lambda: bench_pdf(rounds)),
+            ({"3"}, lambda: bench_docx(rounds)),
+            ({"4"}, lambda: bench_batch(batch_letters, work / "b4")),
+            ({"5", "6"}, lambda: bench_cold(cold_rounds, work / "b5")),
+            ({"6"}, lambda: bench_soffice_batch(soffice_letters, work / "b6")),
+        ]
+        for numbers, step in steps:
+            if only is None or numbers & only:
+                for folder in ("b4", "b5", "b6"):
+                    (work / folder).mkdir(exist_ok=True)
+                new = step()
+                for r in new:
+                    print(format_row(r), flush=True)
+                rows.extend(new)
+    return rows
+
+
+def format_row(r: Row) -> str:
+    ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
+    sides = "" if r.ours is None else f"  [{r.ours:.3f} / {r.theirs:.3f}]"
+    return f"{r.number:>3}  ratio {ratio:>6}{sides}  goal {r.goal:<8} met {r.met:<4} {r.what} ({r.note})"
+
+
+def check_call(command: list[str]) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout

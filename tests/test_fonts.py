@@ -1,0 +1,101 @@
+"""The letter font: Atkinson Hyperlegible, prepared in templates/fonts/ and embedded whole."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from generator import paths
+from generator.render.pdf import html_to_pdf
+
+from conftest import one_line
+
+FONTS = paths.TEMPLATES / "fonts"
+DANISH = "æøå ÆØÅ § « » – — „ “ ” ‘ ’ … € é ü"
+
+
+def base_fonts(pdf: bytes) -> set[str]:
+    """/BaseFont of every font a page or an XObject on it (the SVG logo) uses."""
+    names: set[str] = set()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        resources = [page["/Resources"]]
+        for xobject in page["/Resources"].get("/XObject", {}).values():
+            resources.append(xobject.get_object().get("/Resources", {}))
+        for resource in resources:
+            for font in resource.get("/Font", {}).values():
+                names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def page_text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return one_line(" ".join(page.extract_text() for page in reader.pages))
+
+
+def letter_html(text: str) -> str:
+    return f'<!DOCTYPE html><html lang="da"><head><title>Prøve</title></head><body><p>{text}</p></body></html>'
+
+
+@pytest.fixture(scope="module")
+def rendered_examples(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    out = tmp_path_factory.mktemp("letters")
+    for command, examples in (("guidance", "guidance"), ("letter", "cases")):
+        folder = paths.CONTENT / "examples" / examples
+        result = CliRunner().invoke(app, [command, str(folder), "--out", str(out), "--format", "pdf"])
+        assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("face", ["AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf"])
+def test_prepared_font_covers_danish_and_is_small(face):
+    font = TTFont(FONTS / face)
+    cmap = font.getBestCmap()
+    assert [c for c in DANISH.replace(" ", "") if ord(c) not in cmap] == []
+    assert all(ord(c) in cmap for c in map(chr, range(0xA0, 0x100)))  # all of Latin-1
+    assert (FONTS / face).stat().st_size < 40_000
+    assert font["OS/2"].fsType == 0  # installable embedding: may be embedded in any PDF
+    assert "Open Font License" in font["name"].getDebugName(13)
+    assert "SIL OPEN FONT LICENSE" in (FONTS / "OFL.txt").read_text(encoding="utf-8")
+
+
+def test_example_letters_embed_only_the_prepared_font(rendered_examples):
+    for pdf in rendered_examples.glob("*.pdf"):
+        data = pdf.read_bytes()
+        fonts = base_fonts(data)
+        assert fonts and all(name.split("+", 1)[1].startswith("Atkinson-Hyperlegible") for name in fonts), fonts
+        assert len(data) < 60_000, "a letter must stay small (Digital Post is billed by size)"
+    assert len(list(rendered_examples.glob("*_afgoerelse_*.pdf")) + list(rendered_examples.glob("*klagevejledning*.pdf"))) >= 4
+
+
+def test_danish_letters_and_section_sign_render():
+    pdf = html_to_pdf(letter_html(f"Ærø, Søren og Åse: {DANISH} <strong>§ 85, stk. 1</strong>"))
+    assert {name.split("+", 1)[1] for name in base_fonts(pdf)} == {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"}
+    text = page_text(pdf)
+    assert "Ærø, Søren og Åse" in text
+    assert "æøå ÆØÅ § « » – — „ “ ” ‘ ’ … € é ü" in text
+    assert "§ 85, stk. 1" in text
+
+
+def test_character_outside_the_font_falls_back_and_stays_small():
+    """A name in another script still prints; the fallback font is subset, not embedded whole."""
+    pdf = html_to_pdf(letter_html("Łukasz Żółć skriver til os → æøå"))
+    fonts = base_fonts(pdf)
+    assert any("Atkinson-Hyperlegible" in name for name in fonts)
+    assert any("Atkinson-Hyperlegible" not in name for name in fonts)  # the system fallback
+    assert "Łukasz Żółć skriver til os → æøå" in page_text(pdf)
+    assert len(pdf) < 40_000
+
+
+def test_pdf_is_still_tagged_with_the_fast_path():
+    reader = pypdf.PdfReader(io.BytesIO(html_to_pdf(letter_html("Hej"))))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert html_to_pdf(letter_html("Hej")) == html_to_pdf(letter_html("Hej"))
