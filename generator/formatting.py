@@ -30,4 +30,15 @@ def kroner(value: float | int) -> str:
     return f"{format_decimal(value, format=pattern, locale=LOCALE)} kr."
 
 
-FILTERS = {"dato": dato, "ugedag": ugedag, "kroner": kroner}
+# A reference must not break after "§" or "stk.": "serviceloven §" at a line end and "85" on the next.
+_NO_BREAK_AFTER = ("§ ", "§§ ", "stk. ", "nr. ")
+
+
+def nobreak(text: str) -> str:
+    """Non-breaking spaces after § and numbering abbreviations (typography, not content)."""
+    for prefix in _NO_BREAK_AFTER:
+        text = text.replace(prefix, prefix[:-1] + "\u00a0")
+    return text
+
+
+FILTERS = {"dato": dato, "ugedag": ugedag, "kroner": kroner, "nobreak": nobreak}

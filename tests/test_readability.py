@@ -38,3 +38,9 @@ def test_danish_letters_count_as_letters():
 
 def test_empty_text():
     assert lix("").score == 0
+
+
+def test_references_do_not_break_after_the_section_sign():
+    from generator.formatting import nobreak
+
+    assert nobreak("serviceloven § 85, stk. 1, nr. 2") == "serviceloven §\u00a085, stk.\u00a01, nr.\u00a02"
