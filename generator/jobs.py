@@ -7,31 +7,19 @@ leaves the output folder as it was.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from .documents.complaint_guidance import guidance_letters
 from .documents.model import Letter
 from .errors import BrevgenError
-from .loading import dump_json, load_model, read_yaml
+from .loading import dump_json, input_files, load_model
 from .models import GuidanceRequest
 from .output import letter_stem, sha256, write_all
 from .render import RENDERERS
 
 
-def input_files(sources: Iterable[Path]) -> list[Path]:
-    """Files named directly, and the *.yaml / *.yml / *.json files in folders named."""
-    files: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            found = sorted(p for p in source.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-            if not found:
-                raise BrevgenError(f"{source}: no .yaml, .yml or .json files in this folder")
-            files.extend(found)
-        elif source.exists():
-            files.append(source)
-        else:
-            raise BrevgenError(f"{source}: file not found")
-    return files
+# Case files and guidance requests: YAML, or JSON (which is YAML).
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def render_letters(letters: list[Letter], formats: tuple[str, ...], out: Path) -> dict[Path, bytes]:
@@ -51,7 +39,7 @@ def render_letters(letters: list[Letter], formats: tuple[str, ...], out: Path) -
 def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...]) -> Iterator[str]:
     files: dict[Path, bytes] = {}
     report: list[str] = []
-    for path in input_files(sources):
+    for path in input_files(sources, CASE_SUFFIXES):
         request = load_model(GuidanceRequest, path)
         letters = guidance_letters(request, input_sha256=sha256(path.read_bytes()))
         files.update(render_letters(letters, formats, out))
@@ -76,7 +64,7 @@ def letter_job(sources: list[Path], out: Path, formats: tuple[str, ...], strict:
     files: dict[Path, bytes] = {}
     report: list[str] = []
     errors: list[str] = []
-    for path in input_files(sources):
+    for path in input_files(sources, CASE_SUFFIXES):
         case = load_model(CaseFile, path)
         built = build_decision(case, source=str(path), input_sha256=sha256(path.read_bytes()))
         findings = check_decision(built)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Iterable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -31,15 +31,35 @@ FieldPath = tuple[str | int, ...]
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
-    """Parse a YAML (or JSON, which is YAML) file; return the data and a map field path -> line."""
+def read_text(path: Path) -> str:
+    """A UTF-8 text file, or a BrevgenError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BrevgenError(f"{path}: file not found") from None
     except UnicodeDecodeError:
         raise BrevgenError(f"{path}: not UTF-8 text") from None
-    return read_yaml_text(text, str(path))
+
+
+def input_files(sources: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files named directly, and the files with one of `suffixes` in folders named (sorted)."""
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix in suffixes)
+            if not found:
+                raise BrevgenError(f"{source}: no {', '.join(suffixes)} files in this folder")
+            files.extend(found)
+        elif source.is_file():
+            files.append(source)
+        else:
+            raise BrevgenError(f"{source}: file not found")
+    return files
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
+    """Parse a YAML (or JSON, which is YAML) file; return the data and a map field path -> line."""
+    return read_yaml_text(read_text(path), str(path))
 
 
 def read_yaml_text(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[FieldPath, int]]:

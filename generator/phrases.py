@@ -72,7 +72,8 @@ class RenderedPhrase:
     cites: tuple[str, ...]
 
 
-def _environment() -> SandboxedEnvironment:
+def text_environment() -> SandboxedEnvironment:
+    """The sandbox for staff-edited citizen text: no autoescape (plain text), StrictUndefined."""
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(FILTERS)
     return env
@@ -100,7 +101,7 @@ class PhraseLibrary:
         self.phrases = phrases
         self.compositions = compositions
         self.origins = origins  # phrase id -> "file:line", for messages
-        self._env = _environment()
+        self._env = text_environment()
         self._templates: dict[str, jinja2.Template] = {}
         self._conditions: dict[str, Any] = {}
         self._headings: dict[str, jinja2.Template] = {}  # composition id -> compiled heading, on first use

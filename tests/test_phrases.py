@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from generator.errors import BrevgenError
-from generator.phrases import Composition, Phrase, PhraseLibrary, SlotRef, default_library, text_to_blocks
+from generator.phrases import Phrase, PhraseLibrary, default_library, text_to_blocks
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -17,7 +17,7 @@ import jinja2
 import yaml
 
 from ..errors import BrevgenError
-from ..phrases import _environment as phrase_environment
+from ..phrases import text_environment
 from ..phrases import text_to_blocks
 from .model import Section
 
@@ -50,7 +50,7 @@ def load_text(path: Path) -> TextTemplate:
         raise BrevgenError(f"{path}:1: front matter: `title` is required (the PDF title, no personal data)")
     body_line = front.count("\n") + 3
     try:
-        template = phrase_environment().from_string(body)
+        template = text_environment().from_string(body)
     except jinja2.TemplateSyntaxError as exc:
         raise BrevgenError(f"{path}:{body_line + (exc.lineno or 1) - 1}: {exc.message}") from None
     return TextTemplate(path, meta["title"].strip(), template)

@@ -12,32 +12,17 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import BrevgenError
-from ..loading import dump_json
+from ..loading import dump_json, input_files
 from ..output import sha256, write_all
 from ..processes import processing_times
 from .build import Leaflet, build_leaflet
 from .source import read_leaflet
 
 
-def leaflet_files(sources: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            found = sorted(source.glob("*.md"))
-            if not found:
-                raise BrevgenError(f"{source}: no .md files in this folder")
-            files.extend(found)
-        elif source.is_file():
-            files.append(source)
-        else:
-            raise BrevgenError(f"{source}: file not found")
-    return files
-
-
 def build_all(sources: Iterable[Path], today: dt.date) -> list[Leaflet]:
     """Every leaflet, or a BrevgenError listing every problem in all of them."""
     leaflets, problems = [], []
-    for path in leaflet_files(sources):
+    for path in input_files(sources, (".md",)):
         try:
             leaflet, errors = build_leaflet(read_leaflet(path), today)
         except BrevgenError as exc:

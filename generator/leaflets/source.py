@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..errors import BrevgenError
-from ..loading import parse_model, profile, read_yaml_text
+from ..loading import parse_model, profile, read_text, read_yaml_text
 from ..models import Model
 
 
@@ -43,12 +43,7 @@ class LeafletSource:
 
 
 def read_leaflet(path: Path) -> LeafletSource:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BrevgenError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise BrevgenError(f"{path}: not UTF-8 text") from None
+    text = read_text(path)
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise BrevgenError(f"{path}:1: expected front matter: a line '---', the fields, and '---' again")
