@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import BrevgenError
+
 
 class Model(BaseModel):
     """Base: frozen, and unknown fields are errors (a typo must not be silently ignored)."""
@@ -56,11 +58,13 @@ class Profile(Model):
     complaint_web: str
     logo: str
 
-    def department(self, department_id: str) -> Department:
+    def department_name(self, department_id: str, where: str = "") -> str:
+        """The department's name; an unknown id is an error listing the known ones."""
         for department in self.departments:
             if department.id == department_id:
-                return department
-        raise KeyError(department_id)
+                return department.name
+        known = ", ".join(d.id for d in self.departments)
+        raise BrevgenError(f"{where}department {department_id!r} is not in content/profile.yaml (known: {known})")
 
 
 # --- recipients -------------------------------------------------------------------------------

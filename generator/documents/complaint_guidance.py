@@ -89,11 +89,7 @@ def guidance_section(
 def guidance_letters(request: GuidanceRequest, *, input_sha256: str) -> list[Letter]:
     """One standalone complaint guidance per recipient of the decision."""
     profile = loading.profile()
-    try:
-        department = profile.department(request.department).name
-    except KeyError:
-        known = ", ".join(d.id for d in profile.departments)
-        raise BrevgenError(f"department {request.department!r} is not in content/profile.yaml (known: {known})") from None
+    department = profile.department_name(request.department)
     letters = []
     for index, recipient in enumerate(request.recipients):
         guidance = guidance_section(

@@ -16,7 +16,7 @@ from typing import Any
 from .. import loading
 from ..case import CaseFile
 from ..errors import BrevgenError
-from ..models import Profile, Role
+from ..models import Role
 from ..phrases import PhraseLibrary, RenderedPhrase, default_library
 from ..readability import lix
 from ..references import Citation, Registry, default_registry
@@ -60,14 +60,6 @@ def normalised(case: CaseFile) -> CaseFile:
         "facts": tuple(one_line(f) for f in case.facts),
         "considerations": tuple(one_line(c) for c in case.considerations),
     })
-
-
-def department_name(profile: Profile, department: str) -> str:
-    try:
-        return profile.department(department).name
-    except KeyError:
-        known = ", ".join(d.id for d in profile.departments)
-        raise BrevgenError(f"department {department!r} is not in content/profile.yaml (known: {known})") from None
 
 
 def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context: dict[str, Any]) -> dict[str, list]:
@@ -121,7 +113,7 @@ def build_decision(
     library = library or default_library()
     registry = registry or default_registry()
     profile = loading.profile()
-    department = department_name(profile, case.department)
+    department = profile.department_name(case.department)
     case = normalised(case)
     on = case.dated
 

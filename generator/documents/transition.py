@@ -11,8 +11,6 @@ import datetime as dt
 from pathlib import Path
 
 from .. import loading, paths
-from ..errors import BrevgenError
-from ..models import Profile
 from ..readability import lix
 from ..transition import INVITE_AGE, Addressee, Meeting, Schedule, birthday
 from .markdown_text import render_text
@@ -21,14 +19,6 @@ from .model import Attachment, Letter
 TEXTS = paths.CONTENT / "transition"
 INVITATION = "invitation.md"
 INFORMATION = "information.md"
-
-
-def _department(profile: Profile, schedule: Schedule) -> str:
-    try:
-        return profile.department(schedule.department).name
-    except KeyError:
-        known = ", ".join(d.id for d in profile.departments)
-        raise BrevgenError(f"schedule: department {schedule.department!r} is not in content/profile.yaml (known: {known})") from None
 
 
 def _clock(value: dt.time) -> str:
@@ -64,7 +54,7 @@ def invitation_letter(
         heading=text.heading,
         dated=dated,
         case_number=youth.person_id,  # the case system's id of the young person the letter is about
-        department=_department(profile, schedule),
+        department=profile.department_name(schedule.department, where="schedule: "),
         caseworker=schedule.sender,
         recipient=person.recipient,
         sender=profile,
@@ -83,7 +73,7 @@ def information_attachment(schedule: Schedule, dated: dt.date, texts: Path = TEX
         title=f"{text.title} - {profile.name}",
         heading=text.heading,
         dated=dated,
-        department=_department(profile, schedule),
+        department=profile.department_name(schedule.department, where="schedule: "),
         sender=profile,
         sections=text.sections,
     )
