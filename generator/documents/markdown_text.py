@@ -17,8 +17,8 @@ import jinja2
 import yaml
 
 from ..errors import BrevgenError
-from ..phrases import text_environment
-from ..phrases import text_to_blocks
+from ..loading import read_text
+from ..phrases import text_environment, text_to_blocks
 from .model import Section
 
 
@@ -38,10 +38,7 @@ class RenderedText:
 
 @lru_cache(maxsize=None)
 def load_text(path: Path) -> TextTemplate:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BrevgenError(f"{path}: file not found") from None
+    raw = read_text(path)
     if not raw.startswith("---\n") or "\n---\n" not in raw[4:]:
         raise BrevgenError(f"{path}:1: expected front matter between '---' lines with a `title`")
     front, body = raw[4:].split("\n---\n", 1)
