@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-
 from .. import paths
 from ..documents.model import Letter
 from .html import render_html_text
+from .weasyprint_loader import load_weasyprint
+
+weasyprint = load_weasyprint()
+FontConfiguration = weasyprint.text.fonts.FontConfiguration
 
 # fontTools stamps each subset font with the current time unless SOURCE_DATE_EPOCH is set;
 # a fixed stamp makes the same letter give the same bytes (and the same SHA-256 in records).
