@@ -29,7 +29,16 @@ def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
     profile = attempt("profile", loading.profile)
     if profile and not (paths.CONTENT / profile.logo).exists():
         problems.append(f"content/profile.yaml: logo {profile.logo!r} not found in content/")
-    attempt("calendar", loading.calendar_config)
+    calendar = attempt("calendar", loading.calendar_config)
+    if calendar:
+        from .calendar import table_differences
+
+        differences = attempt("calendar", lambda: table_differences(calendar)) or []
+        problems.extend(
+            f"content/{calendar.public_holidays.file} differs from the holidays package "
+            f"(run scripts/make_holiday_table.py): {difference}"
+            for difference in differences[:10]
+        )
     rules = attempt("deadline rules", loading.deadline_rules)
     if rules:
         problems.extend(_rule_set_gaps(rules))
