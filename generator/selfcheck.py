@@ -51,6 +51,7 @@ def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
 
     library = attempt("phrases", default_library)
     if library:
+        attempt("phrases", library.compile_all)  # phrases compile on first use; check them all now
         summary.append(f"phrases: {len(library.phrases)}")
 
     from .render.environment import environment

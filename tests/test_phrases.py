@@ -83,3 +83,38 @@ def test_blocks_from_text():
 
 def test_bundled_library_loads():
     assert "klagevejledning" in default_library().compositions
+
+
+@pytest.mark.parametrize("broken", [{"text": "Hej {{ navn }."}, {"when": "channel =="}])
+def test_a_syntax_error_is_found_on_use_and_by_compile_all(broken):
+    lib = library(phrase("ok", "Fint."), phrase("broken", **broken))
+    assert lib.render("ok", {}).blocks[0].text == "Fint."  # compiled on first use: the rest still work
+    with pytest.raises(BrevgenError, match="test:broken: phrase 'broken'"):
+        lib.compile_all()
+    with pytest.raises(BrevgenError, match="test:broken: phrase 'broken'"):
+        if "text" in broken:
+            lib.render("broken", {"navn": "x"})
+        else:
+            lib.applies(lib.get("broken"), {"channel": "post"}, TODAY)
+
+
+def test_brevgen_check_reports_a_syntax_error_in_an_unused_phrase(tmp_path, monkeypatch):
+    from generator import paths, phrases
+    from generator.selfcheck import run_checks
+
+    for source in paths.PHRASES.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    target = tmp_path / "decisions.yaml"  # its phrase list is last: append a phrase no case uses
+    target.write_text(
+        target.read_text(encoding="utf-8")
+        + "\n  - {id: ubrugt, version: 1, title: Ubrugt, text: 'Hej {{ navn }.', valid_from: 2016-01-01,\n"
+        + "     owner: test, reviewed: 2026-11-01}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "PHRASES", tmp_path)
+    phrases.default_library.cache_clear()
+    try:
+        problems, _ = run_checks(dt.date(2026, 11, 23))
+    finally:
+        phrases.default_library.cache_clear()
+    assert any("decisions.yaml" in p and "phrase 'ubrugt'" in p for p in problems), problems
