@@ -10,26 +10,32 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
+
+# pikepdf (qpdf) rather than pypdf: pypdf parses each letter's compressed object streams (the
+# PDF/UA structure tree) in Python, which made the bundle of 333 letters take 5 s of a 500-letter
+# run; qpdf does it in 0.6 s (bench/RESULTS.md, benchmark 4).
 
 
 def print_bundle(letters: list[bytes], attachment: bytes | None = None) -> tuple[bytes, int]:
     """One PDF of `letters`, each followed by `attachment`; returns the bytes and page count."""
-    writer = PdfWriter()
-    shared = PdfReader(io.BytesIO(attachment)) if attachment else None
+    bundle = pikepdf.new()
+    sources = []  # pikepdf copies pages from their source when saving: keep every source open
+    shared = pikepdf.open(io.BytesIO(attachment)) if attachment else None
     for letter in letters:
-        _append(writer, PdfReader(io.BytesIO(letter)))
+        sources.append(pikepdf.open(io.BytesIO(letter)))
+        _append(bundle, sources[-1])
         if shared is not None:
-            _append(writer, shared)
-    writer.add_metadata({"/Title": "Printfil - breve til fjernprint"})
+            _append(bundle, shared)
+    bundle.docinfo["/Title"] = "Printfil - breve til fjernprint"
     out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    bundle.save(out, deterministic_id=True)  # the same letters give the same bytes
+    return out.getvalue(), len(bundle.pages)
 
 
-def _append(writer: PdfWriter, reader: PdfReader) -> None:
-    for page in reader.pages:
-        writer.add_page(page)
-    if len(reader.pages) % 2:
-        box = reader.pages[-1].mediabox
-        writer.add_blank_page(width=box.width, height=box.height)
+def _append(bundle: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+    for page in source.pages:
+        bundle.pages.append(page)
+    if len(source.pages) % 2:
+        left, bottom, right, top = (float(v) for v in source.pages[-1].mediabox)
+        bundle.add_blank_page(page_size=(right - left, top - bottom))

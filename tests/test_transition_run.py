@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pypdf
 import pytest
 
@@ -124,6 +125,25 @@ def test_print_bundle_starts_each_paper_letter_and_its_attachment_on_an_odd_page
     blank = [n for n, t in enumerate(texts, start=1) if not t]
     assert all(n % 2 == 0 for n in blank)  # a blank page is only ever the back of a sheet
     assert all(abs(x - 21) <= 1.5 and abs(y - 41) <= 2.5 for x, y in recipient_tops)  # still in the window
+
+
+def test_print_bundle_stores_the_attachment_once_and_no_personal_data_in_its_metadata(run):
+    out, _ = run
+    bundle = pikepdf.open(out / "print_bundle.pdf")
+    attachment_pages = len(pypdf.PdfReader(out / f"{MEETING}_information.pdf").pages)
+    streams = [page.obj.Contents.objgen for page in bundle.pages if page.obj.Contents.read_bytes().strip()]
+    paper = [r for r in EXPECTED if r[3] != "digital"]
+    # Every letter page has its own content stream; the attachment's pages are shared by all.
+    letter_pages = sum(len(pypdf.PdfReader(out / "letters" / f).pages) for f in paper_letter_files(out))
+    assert len(paper) == 4 and len(streams) == letter_pages + len(paper) * attachment_pages
+    assert len(set(streams)) == letter_pages + attachment_pages
+    assert dict(bundle.docinfo) == {"/Title": "Printfil - breve til fjernprint"}
+
+
+def paper_letter_files(out: Path) -> list[str]:
+    with (out / "manifest.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [Path(r["file"]).name for r in rows if r["channel"] != "digital" and r["file"].endswith(".pdf")]
 
 
 def test_error_report_summary_and_no_personal_data_outside_the_letters(run):
