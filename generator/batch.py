@@ -13,11 +13,9 @@ letter is duplicated or changed; the manifest and bundle are then rebuilt from a
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import datetime as dt
 import io
-import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -28,6 +26,7 @@ from typing import Callable, Iterator
 from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
 from .output import sha256, write_atomic
+from .parallel import render_all
 from .printing import print_bundle
 from .register import Register, read_register
 from .render.attachment import render_attachment_pdf
@@ -89,13 +88,7 @@ def dry_run_lines(plan: Plan) -> Iterator[str]:
     yield from summary_lines(plan)
 
 
-# --- rendering (runs in worker processes too) ----------------------------------------------
-
-
-def render_letter(letter: Letter, formats: tuple[str, ...]) -> dict[str, bytes]:
-    from .render import RENDERERS  # imported here: engines are built inside the worker
-
-    return {fmt: RENDERERS[fmt](letter) for fmt in formats}
+# --- rendering and writing -------------------------------------------------------------------
 
 
 class Reporter:
@@ -152,16 +145,8 @@ def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None])
             os._exit(3)  # the test hook: die like a killed process, without clean-up
 
     with Reporter(len(pending), echo) as reporter:
-        if workers <= 1 or len(pending) <= 1:
-            for addressee, letter in pending:
-                store(addressee, render_letter(letter, plan.formats))
-        else:
-            # spawn, not fork: WeasyPrint is not fork-safe; each worker builds its own engines.
-            context = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = {pool.submit(render_letter, letter, plan.formats): a for a, letter in pending}
-                for future in concurrent.futures.as_completed(futures):
-                    store(futures[future], future.result())
+        for addressee, rendered in render_all(pending, plan.formats, workers):
+            store(addressee, rendered)
 
     write_atomic(out / "manifest.csv", manifest_csv(plan, out))
     paper = [out / plan.files_of(a)["pdf"] for a in plan.addressees if a.person.channel.is_paper]

@@ -94,11 +94,12 @@ def guidance(
     sources: list[Path] = typer.Argument(..., help="Guidance request files (YAML/JSON), or folders of them."),
     out: Path = typer.Option(..., "--out", help="Folder to write into."),
     format: str = typer.Option("pdf,docx,html", "--format", help="Comma-separated: pdf, docx, html."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Render in this many processes (for many letters; 2 on a two-core machine)."),
 ) -> None:
     """Write standalone complaint guidance, one per recipient, with its JSON record."""
     from .jobs import guidance_job
 
-    for line in guidance_job(sources, out, parse_formats(format)):
+    for line in guidance_job(sources, out, parse_formats(format), workers):
         typer.echo(line)
 
 
@@ -109,11 +110,12 @@ def letter(
     out: Path = typer.Option(..., "--out", help="Folder to write into."),
     format: str = typer.Option("pdf,docx,html", "--format", help="Comma-separated: pdf, docx, html."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Render in this many processes (for many letters; 2 on a two-core machine)."),
 ) -> None:
     """Write decision letters, one per recipient, each with its JSON record. Checks run first."""
     from .jobs import letter_job
 
-    for line in letter_job(sources, out, parse_formats(format), strict):
+    for line in letter_job(sources, out, parse_formats(format), strict, workers):
         typer.echo(line)
 
 

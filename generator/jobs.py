@@ -15,34 +15,50 @@ from .errors import BrevgenError
 from .loading import dump_json, input_files, load_model
 from .models import GuidanceRequest
 from .output import letter_stem, sha256, write_all
-from .render import RENDERERS
+from .parallel import render_all
 
 
 # Case files and guidance requests: YAML, or JSON (which is YAML).
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def render_letters(letters: list[Letter], formats: tuple[str, ...], out: Path) -> dict[Path, bytes]:
-    """Render each letter in each format, plus its JSON record, keyed by output path."""
-    files: dict[Path, bytes] = {}
+def add_letters(named: dict[str, Letter], origins: dict[str, Path], letters: list[Letter], path: Path) -> None:
+    """Name the letters of one input file by their file stem (recipients numbered from 1).
+
+    Two input files for the same case would write the same files, and one letter would be lost:
+    that is an error, not a silent overwrite."""
     for index, letter in enumerate(letters, start=1):
         stem = letter_stem(letter.case_number, letter.kind, index, letter.recipient.role)
+        if stem in origins:
+            raise BrevgenError(
+                f"{path}: case_number: the same case as {origins[stem]} (both would be written as {stem}.*); "
+                "nothing written"
+            )
+        named[stem], origins[stem] = letter, path
+
+
+def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path, workers: int = 1) -> dict[Path, bytes]:
+    """Render each letter in each format, plus its JSON record, keyed by output path."""
+    rendered = dict(render_all(named.items(), formats, workers))
+    files: dict[Path, bytes] = {}
+    for stem, letter in named.items():
         record = dict(letter.record, files={})
         for fmt in formats:
-            data = RENDERERS[fmt](letter)
+            data = rendered[stem][fmt]
             files[out / f"{stem}.{fmt}"] = data
             record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
         files[out / f"{stem}.json"] = dump_json(record).encode("utf-8")
     return files
 
 
-def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...]) -> Iterator[str]:
-    files: dict[Path, bytes] = {}
+def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...], workers: int = 1) -> Iterator[str]:
+    named: dict[str, Letter] = {}
+    origins: dict[str, Path] = {}
     report: list[str] = []
     for path in input_files(sources, CASE_SUFFIXES):
         request = load_model(GuidanceRequest, path)
         letters = guidance_letters(request, input_sha256=sha256(path.read_bytes()))
-        files.update(render_letters(letters, formats, out))
+        add_letters(named, origins, letters, path)
         for index, letter in enumerate(letters, start=1):
             lix = letter.record["lix"]
             report.append(
@@ -50,18 +66,22 @@ def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...]) -> It
                 f"deadline {letter.record['complaint']['deadline']['deadline'] if letter.record['complaint']['deadline'] else 'none'}, "
                 f"LIX {lix['score']} ({lix['band']})"
             )
+    files = render_letters(named, formats, out, workers)
     write_all(files)
     yield from report
     yield f"wrote {len(files)} files to {out}"
 
 
-def letter_job(sources: list[Path], out: Path, formats: tuple[str, ...], strict: bool = False) -> Iterator[str]:
-    """Decision letters: build and check every case first; write nothing if any case has an error."""
+def letter_job(
+    sources: list[Path], out: Path, formats: tuple[str, ...], strict: bool = False, workers: int = 1
+) -> Iterator[str]:
+    """Decision letters: build and check every case first; render only if no case has an error."""
     from .case import CaseFile
     from .checks import check_decision
     from .documents.decision_letter import build_decision, with_warnings
 
-    files: dict[Path, bytes] = {}
+    named: dict[str, Letter] = {}
+    origins: dict[str, Path] = {}
     report: list[str] = []
     errors: list[str] = []
     for path in input_files(sources, CASE_SUFFIXES):
@@ -73,7 +93,7 @@ def letter_job(sources: list[Path], out: Path, formats: tuple[str, ...], strict:
         if errors:
             continue  # keep checking the other cases, so every problem is reported at once
         letters = with_warnings(built, warnings)
-        files.update(render_letters(letters, formats, out))
+        add_letters(named, origins, letters, path)
         report.extend(f"warning: {path.name}: {w}" for w in warnings)
         for index, letter in enumerate(letters, start=1):
             deadline = (letter.record["deadlines"]["complaint"] or {}).get("deadline", "none")
@@ -84,6 +104,7 @@ def letter_job(sources: list[Path], out: Path, formats: tuple[str, ...], strict:
     if errors:
         hint = " (--strict: warnings count as errors)" if strict else ""
         raise BrevgenError(f"nothing written; {len(errors)} problem(s){hint}:\n" + "\n".join(errors))
+    files = render_letters(named, formats, out, workers)
     write_all(files)
     yield from report
     yield f"wrote {len(files)} files to {out}"

@@ -217,3 +217,24 @@ def test_format_option(run_cli, tmp_path):
     result = run_cli("letter", CASES / "sel-85-bevilling.yaml", "--out", tmp_path, "--format", "html")
     assert result.exit_code == 0, result.output
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json"]
+
+
+def test_workers_write_the_same_files_byte_for_byte(letters, run_cli, tmp_path):
+    # The whole example folder (six cases, nine letters) rendered by two worker processes.
+    result = run_cli("letter", CASES, "--out", tmp_path, "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in letters.iterdir())
+    for path in tmp_path.iterdir():
+        assert path.read_bytes() == (letters / path.name).read_bytes(), path.name
+
+
+def test_two_files_for_the_same_case_are_refused_not_overwritten(run_cli, tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    source = (CASES / "sel-85-bevilling.yaml").read_text(encoding="utf-8")
+    (cases / "a.yaml").write_text(source, encoding="utf-8")
+    (cases / "b.yaml").write_text(source, encoding="utf-8")
+    result = run_cli("letter", cases, "--out", tmp_path / "out")
+    assert result.exit_code != 0
+    assert "b.yaml: case_number: the same case as" in result.output and "a.yaml" in result.output
+    assert not (tmp_path / "out").exists()
