@@ -2,18 +2,26 @@
 one HTML file once, with the letter's stylesheet and the same PDF options brevgen uses (whole
 fonts when the prepared font is there, as brevgen does; ordinary subsetting before it was).
 
-    python bench/minimal.py LETTER.html OUT.pdf
+    python bench/minimal.py LETTER.html OUT.pdf [TEMPLATES] [--fast-import]
+
+--fast-import imports WeasyPrint the way brevgen does (generator/render/weasyprint_loader.py,
+without its library search), so that the comparison shows brevgen's own overhead only.
 """
 
 import sys
 from pathlib import Path
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
+args = [a for a in sys.argv[1:] if a != "--fast-import"]
+if "--fast-import" in sys.argv:
+    from generator.render.weasyprint_loader import load_weasyprint
 
-templates = sys.argv[3] if len(sys.argv) > 3 else "templates"
-fonts = FontConfiguration()
+    weasyprint = load_weasyprint()
+else:
+    import weasyprint
+
+templates = args[2] if len(args) > 2 else "templates"
+fonts = weasyprint.text.fonts.FontConfiguration()
 css = weasyprint.CSS(filename=f"{templates}/letter.css", font_config=fonts)
-html = weasyprint.HTML(filename=sys.argv[1], base_url=templates + "/")
-html.write_pdf(sys.argv[2], stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
+html = weasyprint.HTML(filename=args[0], base_url=templates + "/")
+html.write_pdf(args[1], stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
                full_fonts=Path(templates, "fonts").is_dir())

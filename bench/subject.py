@@ -67,9 +67,9 @@ def brevgen(*args: str) -> list[str]:
     return [sys.executable, "-c", "from generator.cli import app; app()", *map(str, args)]
 
 
-def cli_command(case: Path, out: Path) -> list[str]:
+def cli_command(case: Path, out: Path, *extra: str) -> list[str]:
     """A cold `brevgen` run producing the PDF letter(s) of one case file (or a folder of them)."""
-    return brevgen("letter" if LETTER == "decision" else "guidance", case, "--out", out, "--format", "pdf")
+    return brevgen("letter" if LETTER == "decision" else "guidance", case, "--out", out, "--format", "pdf", *extra)
 
 
 def system_font_css() -> str:
