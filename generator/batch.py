@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
 from .output import sha256, write_atomic
-from .parallel import render_all
+from .parallel import RenderPool
 from .printing import print_bundle
 from .register import Register, read_register
 from .render.attachment import render_attachment_pdf
@@ -120,7 +120,7 @@ class Reporter:
             self._bar.stop()
 
 
-def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None]) -> Iterator[str]:
+def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
     out.mkdir(parents=True, exist_ok=True)
     remove_partial_files(out)
     write_atomic(out / "errors.csv", errors_csv(plan.register))
@@ -145,7 +145,7 @@ def run_invite(plan: Plan, out: Path, workers: int, echo: Callable[[str], None])
             os._exit(3)  # the test hook: die like a killed process, without clean-up
 
     with Reporter(len(pending), echo) as reporter:
-        for addressee, rendered in render_all(pending, plan.formats, workers):
+        for addressee, rendered in pool.render_all(pending, plan.formats):
             store(addressee, rendered)
 
     write_atomic(out / "manifest.csv", manifest_csv(plan, out))

@@ -7,7 +7,7 @@ leaves the output folder as it was.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .documents.complaint_guidance import guidance_letters
 from .documents.model import Letter
@@ -15,7 +15,7 @@ from .errors import BrevgenError
 from .loading import dump_json, input_files, load_model
 from .models import GuidanceRequest
 from .output import letter_stem, sha256, write_all
-from .parallel import render_all
+from .parallel import RenderPool
 
 
 # Case files and guidance requests: YAML, or JSON (which is YAML).
@@ -37,9 +37,9 @@ def add_letters(named: dict[str, Letter], origins: dict[str, Path], letters: lis
         named[stem], origins[stem] = letter, path
 
 
-def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path, workers: int = 1) -> dict[Path, bytes]:
+def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path, pool: RenderPool) -> dict[Path, bytes]:
     """Render each letter in each format, plus its JSON record, keyed by output path."""
-    rendered = dict(render_all(named.items(), formats, workers))
+    rendered = dict(pool.render_all(named.items(), formats))
     files: dict[Path, bytes] = {}
     for stem, letter in named.items():
         record = dict(letter.record, files={})
@@ -51,7 +51,22 @@ def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path
     return files
 
 
+def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], formats: tuple[str, ...], out: Path,
+                  workers: int) -> Iterator[str]:
+    """Build (and check) every letter, render them all, then write every file at once."""
+    with RenderPool(workers) as pool:  # worker processes start while the letters are built and checked
+        named, report = build()
+        files = render_letters(named, formats, out, pool)
+    write_all(files)
+    yield from report
+    yield f"wrote {len(files)} files to {out}"
+
+
 def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...], workers: int = 1) -> Iterator[str]:
+    return write_letters(lambda: build_guidance(sources), formats, out, workers)
+
+
+def build_guidance(sources: list[Path]) -> tuple[dict[str, Letter], list[str]]:
     named: dict[str, Letter] = {}
     origins: dict[str, Path] = {}
     report: list[str] = []
@@ -66,16 +81,17 @@ def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...], worke
                 f"deadline {letter.record['complaint']['deadline']['deadline'] if letter.record['complaint']['deadline'] else 'none'}, "
                 f"LIX {lix['score']} ({lix['band']})"
             )
-    files = render_letters(named, formats, out, workers)
-    write_all(files)
-    yield from report
-    yield f"wrote {len(files)} files to {out}"
+    return named, report
 
 
 def letter_job(
     sources: list[Path], out: Path, formats: tuple[str, ...], strict: bool = False, workers: int = 1
 ) -> Iterator[str]:
     """Decision letters: build and check every case first; render only if no case has an error."""
+    return write_letters(lambda: build_decisions(sources, strict), formats, out, workers)
+
+
+def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter], list[str]]:
     from .case import CaseFile
     from .checks import check_decision
     from .documents.decision_letter import build_decision, with_warnings
@@ -104,7 +120,4 @@ def letter_job(
     if errors:
         hint = " (--strict: warnings count as errors)" if strict else ""
         raise BrevgenError(f"nothing written; {len(errors)} problem(s){hint}:\n" + "\n".join(errors))
-    files = render_letters(named, formats, out, workers)
-    write_all(files)
-    yield from report
-    yield f"wrote {len(files)} files to {out}"
+    return named, report

@@ -1,9 +1,10 @@
 """Render letters, in this process or in worker processes: the one pool every batch command uses.
 
-Workers are spawned, not forked: WeasyPrint (Pango, fontconfig) is not fork-safe. Each worker
-imports the renderers and builds its engines once, then renders letter after letter; letters
-travel to it pickled, and the rendered bytes come back. Nothing is written here: the caller
-decides when a file is written (all at once, or each as soon as it is done).
+Workers are spawned, not forked: WeasyPrint (Pango, fontconfig) is not fork-safe. A spawned
+worker needs about half a second to import the renderers, so the pool starts its workers as
+soon as it is opened: they get ready while the caller still loads, checks and builds the
+letters. Letters travel to a worker pickled, and the rendered bytes come back. Nothing is
+written here: the caller decides when a file is written (all at once, or each when it is done).
 """
 
 from __future__ import annotations
@@ -24,17 +25,38 @@ def render_letter(letter: Letter, formats: tuple[str, ...]) -> dict[str, bytes]:
     return {fmt: RENDERERS[fmt](letter) for fmt in formats}
 
 
-def render_all(
-    jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...], workers: int = 1
-) -> Iterator[tuple[Key, dict[str, bytes]]]:
-    """(key, rendered) for each (key, letter), in the order they finish."""
-    jobs = list(jobs)
-    if workers <= 1 or len(jobs) <= 1:
-        for key, letter in jobs:
-            yield key, render_letter(letter, formats)
-        return
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = {pool.submit(render_letter, letter, formats): key for key, letter in jobs}
+def _get_ready() -> None:
+    """A worker's first task: import the renderers (WeasyPrint, the font, the templates)."""
+    from .render import pdf  # noqa: F401
+
+
+class RenderPool:
+    """`with RenderPool(workers) as pool: pool.render_all(...)`; workers <= 1 renders in this process."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = workers
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RenderPool:
+        if self.workers > 1:
+            context = multiprocessing.get_context("spawn")
+            self._executor = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            for _ in range(self.workers):  # one task each: every worker starts now, not at the first letter
+                self._executor.submit(_get_ready)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def render_all(
+        self, jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...]
+    ) -> Iterator[tuple[Key, dict[str, bytes]]]:
+        """(key, rendered) for each (key, letter), in the order they finish."""
+        if self._executor is None:
+            for key, letter in jobs:
+                yield key, render_letter(letter, formats)
+            return
+        futures = {self._executor.submit(render_letter, letter, formats): key for key, letter in jobs}
         for future in concurrent.futures.as_completed(futures):
             yield futures[future], future.result()

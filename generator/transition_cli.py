@@ -27,11 +27,13 @@ def invite(
 ) -> None:
     """Write one invitation per young person turning 16 in the meeting's quarter and per custody holder."""
     from .batch import dry_run_lines, plan_run, run_invite
+    from .parallel import RenderPool
 
-    plan = plan_run(register, parse_date(meeting, "--meeting"), schedule, docx)
-    lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, workers, typer.echo)
-    for line in lines:
-        typer.echo(line)
+    with RenderPool(1 if dry_run else workers) as pool:  # the workers start while the run is planned
+        plan = plan_run(register, parse_date(meeting, "--meeting"), schedule, docx)
+        lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, typer.echo)
+        for line in lines:
+            typer.echo(line)
 
 
 @transition_app.command()
