@@ -11,24 +11,25 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
-import typer
+# click, not typer: typer builds a pydantic validator for every parameter on each run, which was
+# about 0.2 s of every cold `brevgen letter` (bench/RESULTS.md, benchmark 5).
+import click
 
 from .errors import BrevgenError
 
-app = typer.Typer(
-    name="brevgen",
-    help="Letters and leaflets for Danish municipal social services.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+PATHS = click.Path(path_type=Path)
+
+
+@click.group(name="brevgen", no_args_is_help=True)
+def app() -> None:
+    """Letters and leaflets for Danish municipal social services."""
 
 
 def fail(message: str) -> None:
-    typer.echo(f"brevgen: error: {message}", err=True)
-    raise typer.Exit(2)
+    click.echo(f"brevgen: error: {message}", err=True)
+    raise click.exceptions.Exit(2)
 
 
 def user_errors(command: Callable) -> Callable:
@@ -62,13 +63,12 @@ def parse_formats(value: str) -> tuple[str, ...]:
 
 
 @app.command()
+@click.option("--dated", required=True, help="The letter's date, YYYY-MM-DD.")
+@click.option("--channel", required=True, help="digital, post or quickpost.")
+@click.option("--weeks", type=click.IntRange(min=1), default=4, show_default=True, help="The complaint deadline in weeks.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @user_errors
-def deadline(
-    dated: str = typer.Option(..., "--dated", help="The letter's date, YYYY-MM-DD."),
-    channel: str = typer.Option(..., "--channel", help="digital, post or quickpost."),
-    weeks: int = typer.Option(4, "--weeks", min=1, help="The complaint deadline in weeks."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-) -> None:
+def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
     """Print the date of receipt and the complaint deadline for a letter, and the rule used."""
     from .deadlines import compute_deadline
     from .models import Channel
@@ -79,52 +79,55 @@ def deadline(
         fail(f"--channel {channel!r} is not a delivery channel; allowed: {', '.join(allowed)}")
     result = compute_deadline(day, Channel(channel), weeks)
     if as_json:
-        typer.echo(json.dumps(result.as_record(), ensure_ascii=False, sort_keys=True))
+        click.echo(json.dumps(result.as_record(), ensure_ascii=False, sort_keys=True))
         return
-    typer.echo(f"letter dated  {result.dated} ({result.channel.value})")
-    typer.echo(f"received      {result.received} ({result.method})")
+    click.echo(f"letter dated  {result.dated} ({result.channel.value})")
+    click.echo(f"received      {result.received} ({result.method})")
     moved = f" (moved from {result.unmoved}: {result.moved_because})" if result.moved else ""
-    typer.echo(f"deadline      {result.deadline}{moved}")
-    typer.echo(f"rule          {result.rule_set}: {result.source}")
+    click.echo(f"deadline      {result.deadline}{moved}")
+    click.echo(f"rule          {result.rule_set}: {result.source}")
 
 
 @app.command()
+@click.argument("sources", nargs=-1, required=True, type=PATHS)
+@click.option("--out", required=True, type=PATHS, help="Folder to write into.")
+@click.option("--format", "format", default="pdf,docx,html", show_default=True, help="Comma-separated: pdf, docx, html.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Render in this many processes (for many letters; 2 on a two-core machine).")
 @user_errors
-def guidance(
-    sources: list[Path] = typer.Argument(..., help="Guidance request files (YAML/JSON), or folders of them."),
-    out: Path = typer.Option(..., "--out", help="Folder to write into."),
-    format: str = typer.Option("pdf,docx,html", "--format", help="Comma-separated: pdf, docx, html."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Render in this many processes (for many letters; 2 on a two-core machine)."),
-) -> None:
-    """Write standalone complaint guidance, one per recipient, with its JSON record."""
+def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) -> None:
+    """Write standalone complaint guidance, one per recipient, with its JSON record.
+
+    SOURCES: guidance request files (YAML/JSON), or folders of them."""
     from .jobs import guidance_job
 
-    for line in guidance_job(sources, out, parse_formats(format), workers):
-        typer.echo(line)
+    for line in guidance_job(list(sources), out, parse_formats(format), workers):
+        click.echo(line)
 
 
 @app.command()
+@click.argument("sources", nargs=-1, required=True, type=PATHS)
+@click.option("--out", required=True, type=PATHS, help="Folder to write into.")
+@click.option("--format", "format", default="pdf,docx,html", show_default=True, help="Comma-separated: pdf, docx, html.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Render in this many processes (for many letters; 2 on a two-core machine).")
 @user_errors
-def letter(
-    sources: list[Path] = typer.Argument(..., help="Case files (YAML/JSON), or folders of them."),
-    out: Path = typer.Option(..., "--out", help="Folder to write into."),
-    format: str = typer.Option("pdf,docx,html", "--format", help="Comma-separated: pdf, docx, html."),
-    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Render in this many processes (for many letters; 2 on a two-core machine)."),
-) -> None:
-    """Write decision letters, one per recipient, each with its JSON record. Checks run first."""
+def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int) -> None:
+    """Write decision letters, one per recipient, each with its JSON record. Checks run first.
+
+    SOURCES: case files (YAML/JSON), or folders of them."""
     from .jobs import letter_job
 
-    for line in letter_job(sources, out, parse_formats(format), strict, workers):
-        typer.echo(line)
+    for line in letter_job(list(sources), out, parse_formats(format), strict, workers):
+        click.echo(line)
 
 
 @app.command()
+@click.option("--outdated", is_flag=True, help="List phrases citing references expired or historic by --as-of.")
+@click.option("--as-of", "as_of", help="The date to check, YYYY-MM-DD (default: today).")
 @user_errors
-def refs(
-    outdated: bool = typer.Option(False, "--outdated", help="List phrases citing references expired or historic by --as-of."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="The date to check, YYYY-MM-DD (default: today)."),
-) -> None:
+def refs(outdated: bool, as_of: str | None) -> None:
     """The reference registry: which phrases cite what (the lawyer's view)."""
     from .phrases import default_library
     from .references import default_registry, outdated as outdated_rows
@@ -134,58 +137,58 @@ def refs(
     if outdated:
         rows = outdated_rows(library, registry, day)
         for phrase_id, ref, why in rows:
-            typer.echo(f"{phrase_id}\t{ref}\t{why}")
-        typer.echo(f"{len(rows)} citation(s) outdated on {day}")
+            click.echo(f"{phrase_id}\t{ref}\t{why}")
+        click.echo(f"{len(rows)} citation(s) outdated on {day}")
         return
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         for ref in phrase.cites:
             citation = registry.cite(ref, day)
-            typer.echo(f"{phrase.id}\t{ref}\t{citation.problem or 'in force'}")
+            click.echo(f"{phrase.id}\t{ref}\t{citation.problem or 'in force'}")
 
 
 @app.command()
+@click.argument("sources", nargs=-1, required=True, type=PATHS)
+@click.option("--out", required=True, type=PATHS, help="Folder to write into.")
+@click.option("--watch", is_flag=True, help="After building, rebuild the web pages on every save (Ctrl-C stops).")
 @user_errors
-def leaflet(
-    sources: list[Path] = typer.Argument(..., help="Leaflet Markdown files, or folders of them (*.md)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write into."),
-    watch: bool = typer.Option(False, "--watch", help="After building, rebuild the web pages on every save (Ctrl-C stops)."),
-) -> None:
-    """Build process leaflets: print PDF, accessible web page and a report (LIX, links, images)."""
+def leaflet(sources: tuple[Path, ...], out: Path, watch: bool) -> None:
+    """Build process leaflets: print PDF, accessible web page and a report (LIX, links, images).
+
+    SOURCES: leaflet Markdown files, or folders of them (*.md)."""
     from .leaflets.job import leaflet_job
 
     if not watch:
-        for line in leaflet_job(sources, out):
-            typer.echo(line)
+        for line in leaflet_job(list(sources), out):
+            click.echo(line)
         return
     from .leaflets.watch import watch as watch_loop
 
     try:
-        for line in leaflet_job(sources, out):
-            typer.echo(line)
+        for line in leaflet_job(list(sources), out):
+            click.echo(line)
     except BrevgenError as exc:  # keep watching: the writer is about to fix it
-        typer.echo(f"brevgen: error: {exc}", err=True)
+        click.echo(f"brevgen: error: {exc}", err=True)
     try:
-        watch_loop(sources, out, typer.echo)
+        watch_loop(list(sources), out, click.echo)
     except KeyboardInterrupt:
-        typer.echo("stopped watching")
+        click.echo("stopped watching")
 
 
 @app.command()
+@click.option("--as-of", "as_of", help="Check references in force on this date (default: today).")
 @user_errors
-def check(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Check references in force on this date (default: today)."),
-) -> None:
+def check(as_of: str | None) -> None:
     """Check the content, phrases, references, templates, leaflets and example data; non-zero on any error."""
     from .selfcheck import run_checks
 
     problems, summary = run_checks(parse_date(as_of, "--as-of") if as_of else None)
     for line in summary:
-        typer.echo(line)
+        click.echo(line)
     if problems:
         for problem in problems:
-            typer.echo(f"error: {problem}", err=True)
-        raise typer.Exit(1)
-    typer.echo("ok")
+            click.echo(f"error: {problem}", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo("ok")
 
 
 def main() -> None:  # pragma: no cover - entry point
@@ -195,4 +198,4 @@ def main() -> None:  # pragma: no cover - entry point
 # Sub-apps live in their own modules; imported last because they use the helpers above.
 from .transition_cli import transition_app  # noqa: E402
 
-app.add_typer(transition_app, name="transition")
+app.add_command(transition_app, name="transition")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from docx import Document
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from generator import paths
 from generator.cli import app

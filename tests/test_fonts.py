@@ -42,7 +42,7 @@ def letter_html(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered_examples(tmp_path_factory):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from generator.cli import app
 

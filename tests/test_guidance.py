@@ -26,7 +26,7 @@ GUARDIAN = "2026-0142_klagevejledning_2-vaerge"  # paper post
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from generator.cli import app
 

@@ -45,7 +45,7 @@ def write_leaflet(folder: Path, body: str, name: str = "proeve.md", audience: st
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from generator.cli import app
 

@@ -24,7 +24,7 @@ HOUSING = "2026-0254_afgoerelse"  # § 108 granted
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from generator.cli import app
 
