@@ -46,17 +46,28 @@ class RenderPool:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._close()
+
+    def _close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def render_all(
         self, jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...]
     ) -> Iterator[tuple[Key, dict[str, bytes]]]:
-        """(key, rendered) for each (key, letter), in the order they finish."""
+        """(key, rendered) for each (key, letter), in the order they finish.
+
+        A pool renders one batch: its workers exit when the batch is done, so that their memory
+        is free again for what follows (the print bundle)."""
         if self._executor is None:
             for key, letter in jobs:
                 yield key, render_letter(letter, formats)
             return
         futures = {self._executor.submit(render_letter, letter, formats): key for key, letter in jobs}
-        for future in concurrent.futures.as_completed(futures):
-            yield futures[future], future.result()
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                key = futures.pop(future)  # drop the finished future, and the letter's bytes with it
+                yield key, future.result()
+        finally:
+            self._close()
