@@ -137,6 +137,10 @@ def test_print_bundle_stores_the_attachment_once_and_no_personal_data_in_its_met
     letter_pages = sum(len(pypdf.PdfReader(out / "letters" / f).pages) for f in paper_letter_files(out))
     assert len(paper) == 4 and len(streams) == letter_pages + len(paper) * attachment_pages
     assert len(set(streams)) == letter_pages + attachment_pages
+    # Every letter embeds the same prepared font; the bundle stores each font program once.
+    descriptors = [o for o in bundle.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"]
+    programs = {d[key].objgen for d in descriptors for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in d}
+    assert 2 <= len(programs) <= 4  # regular and bold, for the letters and for the attachment
     assert dict(bundle.docinfo) == {"/Title": "Printfil - breve til fjernprint"}
 
 
