@@ -18,6 +18,13 @@ EXAMPLES = paths.CONTENT / "examples"
 MM = 25.4 / 72  # PDF points to millimetres
 
 
+def run_ok(*args) -> None:
+    """Run `brevgen ARGS...` in this process and require exit 0 (for module-scoped fixtures,
+    which cannot use the function-scoped `run_cli`)."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def run_cli():
     runner = CliRunner()

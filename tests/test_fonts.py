@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from generator import paths
 from generator.render.pdf import html_to_pdf
 
-from conftest import one_line
+from conftest import one_line, run_ok
 
 FONTS = paths.TEMPLATES / "fonts"
 DANISH = "æøå ÆØÅ § « » – — „ “ ” ‘ ’ … € é ü"
@@ -42,15 +42,9 @@ def letter_html(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered_examples(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from generator.cli import app
-
     out = tmp_path_factory.mktemp("letters")
     for command, examples in (("guidance", "guidance"), ("letter", "cases")):
-        folder = paths.CONTENT / "examples" / examples
-        result = CliRunner().invoke(app, [command, str(folder), "--out", str(out), "--format", "pdf"])
-        assert result.exit_code == 0, result.output
+        run_ok(command, paths.CONTENT / "examples" / examples, "--out", out, "--format", "pdf")
     return out
 
 

@@ -17,7 +17,7 @@ from generator.documents.complaint_guidance import guidance_section
 from generator.models import Channel
 from generator.readability import lix
 
-from conftest import EXAMPLES, MM, d, docx_text, one_line, pdf_text, recipient
+from conftest import EXAMPLES, MM, d, docx_text, one_line, pdf_text, recipient, run_ok
 
 EXAMPLE = EXAMPLES / "guidance" / "sel-85-delvis-bevilling.yaml"
 CITIZEN = "2026-0142_klagevejledning_1-borger"  # Digital Post, dated 11 May 2026
@@ -26,13 +26,8 @@ GUARDIAN = "2026-0142_klagevejledning_2-vaerge"  # paper post
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    from generator.cli import app
-
     out = tmp_path_factory.mktemp("guidance")
-    result = CliRunner().invoke(app, ["guidance", str(EXAMPLE), "--out", str(out)])
-    assert result.exit_code == 0, result.output
+    run_ok("guidance", EXAMPLE, "--out", out)
     return out
 
 

@@ -21,7 +21,7 @@ from generator.leaflets.watch import poll, snapshot
 from generator.processes import PHASE_ORDER, find_process, load_process, processing_times
 from generator.render.diagram import process_svg
 
-from conftest import MM, d, one_line, pdf_text
+from conftest import MM, d, one_line, pdf_text, run_ok
 
 LEAFLETS = paths.CONTENT / "leaflets"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,13 +45,8 @@ def write_leaflet(folder: Path, body: str, name: str = "proeve.md", audience: st
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    from generator.cli import app
-
     out = tmp_path_factory.mktemp("leaflets")
-    result = CliRunner().invoke(app, ["leaflet", str(LEAFLETS), "--out", str(out)])
-    assert result.exit_code == 0, result.output
+    run_ok("leaflet", LEAFLETS, "--out", out)
     return out
 
 

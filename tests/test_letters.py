@@ -11,7 +11,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-from conftest import EXAMPLES, MM, docx_text, one_line, pdf_text
+from conftest import EXAMPLES, MM, docx_text, one_line, pdf_text, run_ok
 
 CASES = EXAMPLES / "cases"
 PARTLY = "2026-0142_afgoerelse"  # § 85 partly granted: citizen on Digital Post, guardian on paper
@@ -24,13 +24,8 @@ HOUSING = "2026-0254_afgoerelse"  # § 108 granted
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    from generator.cli import app
-
     out = tmp_path_factory.mktemp("letters")
-    result = CliRunner().invoke(app, ["letter", str(CASES), "--out", str(out)])
-    assert result.exit_code == 0, result.output
+    run_ok("letter", CASES, "--out", out)
     return out
 
 
