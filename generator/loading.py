@@ -1,13 +1,19 @@
 """Read YAML/JSON files into models, with error messages that name file, line and field.
 
-Messages never repeat the offending value unless the field is known to hold no personal data
-(a channel, a date of a letter, a provision): a mistyped CPR number or name must not end up in
-a terminal log.
+Messages never repeat the offending value: a mistyped CPR number or a name typed into the wrong
+field must not end up in a terminal log. They say which field and what was expected.
+
+This is the one place input text is read, so the bounds on hostile input live here
+(docs/robustness.md): a size limit per file, a limit on nesting (libyaml's composer recurses
+in C and crashes the process on ~100,000 nested brackets), a limit on the values an alias may
+expand to (a 2 KB "billion laughs" document expands to gigabytes), aliases that refer to
+themselves, and duplicate keys (an error, never "the last one wins").
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
@@ -21,39 +27,89 @@ from .models import CalendarConfig, ComplaintRoutes, DeadlineRules, Profile
 
 M = TypeVar("M", bound=BaseModel)
 
-# Field names whose values may be quoted back in error messages.
-SAFE_TO_ECHO = frozenset(
-    {"channel", "role", "provision", "route", "dated", "method", "decision", "decision_type",
-     "meeting", "department", "id", "phrase", "ref", "valid_from", "valid_to", "format"}
-)
-
 FieldPath = tuple[str | int, ...]
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Bounds on input (stated in docs/robustness.md). A case file is a few KB; a register of a
+# large municipality's quarter is well under a megabyte per thousand rows.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_TEXT_BYTES = 50 * 1024 * 1024  # CSV registers
+MAX_DEPTH = 64  # nested mappings/sequences
+MAX_NODES = 50_000  # values in a document, counting each alias expansion in full
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file, or a BrevgenError naming the file."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, with an impossible date (2026-02-30) reported as a YAML error with its line."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
-        return path.read_text(encoding="utf-8")
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        raise yaml.constructor.ConstructorError(
+            None, None, "a date that does not exist in the calendar (expected YYYY-MM-DD, e.g. 2026-06-08)",
+            node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _too_big(path: Path | str, size: int, limit: int) -> BrevgenError:
+    return BrevgenError(f"{path}: the file is {size:,} bytes; the limit is {limit:,} bytes "
+                        "(split it, or check that it is the right file)")
+
+
+def read_text(path: Path, limit: int = MAX_YAML_BYTES, encoding: str = "utf-8") -> str:
+    """A UTF-8 text file of at most `limit` bytes, or a BrevgenError naming the file."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise BrevgenError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise BrevgenError(f"{path}: is a folder; expected a file") from None
+    except PermissionError:
+        raise BrevgenError(f"{path}: no permission to read the file") from None
+    except OSError as exc:
+        raise BrevgenError(f"{path}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:
+        raise _too_big(path, path.stat().st_size, limit)
+    try:
+        text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise BrevgenError(f"{path}: not UTF-8 text") from None
+        raise BrevgenError(f"{path}: not UTF-8 text (save it as UTF-8)") from None
+    if "\x00" in text:
+        raise BrevgenError(f"{path}: contains NUL bytes; expected a text file")
+    return text
+
+
+def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """A file's bytes (for fingerprints), with the same errors as read_text."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise BrevgenError(f"{path}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:
+        raise _too_big(path, path.stat().st_size, limit)
+    return data
 
 
 def input_files(sources: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]:
     """Files named directly, and the files with one of `suffixes` in folders named (sorted)."""
     files: list[Path] = []
     for source in sources:
-        if source.is_dir():
-            found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix in suffixes)
-            if not found:
-                raise BrevgenError(f"{source}: no {', '.join(suffixes)} files in this folder")
-            files.extend(found)
-        elif source.is_file():
-            files.append(source)
-        else:
-            raise BrevgenError(f"{source}: file not found")
+        try:
+            if source.is_dir():
+                found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix in suffixes)
+                if not found:
+                    raise BrevgenError(f"{source}: no {', '.join(suffixes)} files in this folder")
+                files.extend(found)
+            elif source.is_file():
+                files.append(source)
+            else:
+                raise BrevgenError(f"{source}: file not found")
+        except OSError as exc:
+            raise BrevgenError(f"{source}: cannot read ({exc.strerror or type(exc).__name__})") from None
     return files
 
 
@@ -65,40 +121,102 @@ def read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
 def read_yaml_text(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[FieldPath, int]]:
     """Like read_yaml, for YAML embedded in another file (front matter) starting at `first_line`."""
     path, offset = source, first_line - 1
+    if len(text) > MAX_YAML_BYTES:
+        raise _too_big(path, len(text.encode("utf-8")), MAX_YAML_BYTES)
+    _check_flow_depth(text, path)
     # Parsed once, with libyaml where present (several times faster): the node tree gives the
-    # line numbers, and the data is constructed from the same tree.
-    loader = _SafeLoader(text)
+    # line numbers and is checked against the bounds; the data is constructed from the same tree.
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        lines: dict[FieldPath, int] = {}
+        if node is not None:
+            _check_tree(node, path, offset, lines)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1 + offset}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise BrevgenError(f"{path}: {where}{problem}") from None
+    except RecursionError:
+        raise BrevgenError(f"{path}: nested too deeply (at most {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
-    lines: dict[FieldPath, int] = {}
-    if node is not None:
-        _collect_lines(node, (), lines)
     return data, {field: line + offset for field, line in lines.items()}
 
 
-def _collect_lines(node: yaml.Node, prefix: FieldPath, lines: dict[FieldPath, int]) -> None:
-    lines[prefix] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+def _check_flow_depth(text: str, path: str) -> None:
+    """Refuse deep [ { nesting before libyaml sees it (its composer would overflow the C stack).
+
+    Counts brackets outside nothing but themselves: a quoted "[[[" counts too, which can only
+    make a legitimate file with more than MAX_DEPTH unmatched brackets in strings fail."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    line = 1
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BrevgenError(f"{path}: line {line}: nested too deeply (at most {MAX_DEPTH} levels of [ or {{)")
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "\n":
+            line += 1
+
+
+def _check_tree(root: yaml.Node, path: str, offset: int, lines: dict[FieldPath, int]) -> None:
+    """Walk the node tree as the data will be (aliases expanded), iteratively and within bounds.
+
+    Records the line of each field; refuses duplicate keys, aliases that contain themselves,
+    nesting deeper than MAX_DEPTH and more than MAX_NODES values in all."""
+    count = 0
+    # (node, field path, ids of the collections above it)
+    stack: list[tuple[yaml.Node, FieldPath, tuple[int, ...]]] = [(root, (), ())]
+    while stack:
+        node, prefix, above = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise BrevgenError(f"{path}: more than {MAX_NODES:,} values (with aliases expanded); "
+                               "aliases (*name) may not multiply the document")
+        line = node.start_mark.line + 1
+        lines[prefix] = line  # a value's own line wins over its key's (as for a list under its key)
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            continue
+        if id(node) in above:
+            raise BrevgenError(f"{path}: line {line + offset}: an alias refers to the value that contains it")
+        if len(above) >= MAX_DEPTH:
+            raise BrevgenError(f"{path}: line {line + offset}: nested too deeply (at most {MAX_DEPTH} levels)")
+        inner = (*above, id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*prefix, index), inner) for index, item in enumerate(node.value))
+            continue
+        seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
-            lines[(*prefix, key)] = key_node.start_mark.line + 1
-            _collect_lines(value_node, (*prefix, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _collect_lines(item, (*prefix, index), lines)
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                key_line = key_node.start_mark.line + 1
+                if key in seen and key != "<<":
+                    raise BrevgenError(f"{path}: line {key_line + offset}: {format_field((*prefix, key))}: "
+                                       f"the key appears twice (also on line {seen[key] + offset}); keep one")
+                seen[key] = key_line
+                lines.setdefault((*prefix, key), key_line)
+                stack.append((value_node, (*prefix, key), inner))
+            else:
+                stack.append((key_node, prefix, inner))
+                stack.append((value_node, prefix, inner))
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9_.#\-]{1,60}$")
 
 
 def format_field(loc: FieldPath) -> str:
+    """`recipients[0].channel`. A key that is not a plain name is shown as `<key>`: a key can be
+    user data too (a value typed one line too high), and messages never repeat user data."""
     out = ""
     for part in loc:
+        if isinstance(part, str) and not _FIELD_NAME.match(part):
+            part = "<key>"
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
 
@@ -117,9 +235,6 @@ def describe_validation_error(
             expected = "this field is required"
         elif problem["type"] == "extra_forbidden":
             expected = "unknown field (check the spelling)"
-        named = [p for p in loc if isinstance(p, str)]
-        if named and named[-1] in SAFE_TO_ECHO and problem["type"] not in ("missing", "extra_forbidden"):
-            expected += f" (got {problem.get('input')!r})"
         messages.append(f"{where}: {format_field(loc)}: {expected}")
     return "\n".join(messages)
 

@@ -22,7 +22,6 @@ from .errors import BrevgenError
 from .models import Channel, Model, Recipient, Role
 
 COLUMNS = ("person_id", "role", "youth_id", "name", "birth_date", "address", "postcode", "city", "channel")
-ECHOABLE = frozenset({"role", "channel"})
 PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
 # 10 digits, optionally ddmmyy-xxxx: a CPR number must never become an id in files and manifests.
 _CPR_LIKE = re.compile(r"^\d{6}-?\d{4}$")
@@ -128,8 +127,6 @@ def _parse_row(raw: dict, line: int, errors: list[RowError]) -> RegisterRow | No
                 message = PATTERN_PROBLEMS.get(name, message)
             if name == "birth_date" and problem["type"] != "missing":
                 message = "expected an ISO date that exists, e.g. 2011-02-14"
-            if name in ECHOABLE and problem["type"] != "missing":
-                message += f" (got {problem.get('input')!r})"
             problems.append(RowError(line, name, message.removeprefix("Value error, ")))
     if problems:
         errors.extend(problems)

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from ..errors import BrevgenError
-from ..loading import read_text
+from ..loading import read_text, read_yaml_text
 from ..phrases import text_environment, text_to_blocks
 from .model import Section
 
@@ -42,7 +41,7 @@ def load_text(path: Path) -> TextTemplate:
     if not raw.startswith("---\n") or "\n---\n" not in raw[4:]:
         raise BrevgenError(f"{path}:1: expected front matter between '---' lines with a `title`")
     front, body = raw[4:].split("\n---\n", 1)
-    meta = yaml.safe_load(front) or {}
+    meta = read_yaml_text(front, str(path), first_line=2)[0] or {}
     if not isinstance(meta, dict) or not isinstance(meta.get("title"), str) or not meta["title"].strip():
         raise BrevgenError(f"{path}:1: front matter: `title` is required (the PDF title, no personal data)")
     body_line = front.count("\n") + 3
