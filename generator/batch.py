@@ -3,19 +3,21 @@
 Stages: read the register and schedule (bad rows become the error report) -> choose who gets
 a letter -> build every letter from the texts (a text error stops the run before anything is
 written) -> render the information letter once -> render each invitation (in worker
-processes with `--workers`) and write it atomically as soon as it is done -> write the
-manifest, print bundle, error report and summary, all derived from the files on disk.
+processes with `--workers`) and stage it as soon as it is done -> stage the manifest, print
+bundle, error report and summary -> move everything in.
 
-Resume: a letter file is written once, atomically, and never rewritten. A re-run (also after
-the process was killed) skips every file that exists and renders only the missing ones, so no
-letter is duplicated or changed; the manifest and bundle are then rebuilt from all files.
+All or nothing: every file is staged and moved into the output folder only when the whole run
+succeeded (output.OutputFolder); a failing run leaves the folder as it was.
+
+Resume (resume.py): a letter is reused only when it is exactly what this run would write (its
+input fingerprint and SHA-256 match the manifest, or the sidecar of a killed run's staged
+letter); otherwise it is rendered again and the summary says how many and why. Letters of people
+no longer invited are moved to withdrawn/. The manifest and bundle are built from the final bytes.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import sys
 from collections import Counter
@@ -25,14 +27,17 @@ from typing import Callable, Iterator
 
 from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
-from .output import sha256, write_atomic
+from .output import OutputFolder, sha256, write_atomic
 from .parallel import RenderPool
+from .personal import csv_bytes
 from .printing import print_bundle
 from .register import Register, read_register
+from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
 from .render.attachment import render_attachment_pdf
 from .transition import DEFAULT_SCHEDULE, Addressee, Meeting, Schedule, addressees, letter_date, load_schedule
 
 LETTERS = "letters"
+WITHDRAWN = "withdrawn"  # letters of people the register no longer invites
 # Test hook: stop the process hard (no clean-up) after this many letters, to prove resuming.
 STOP_AFTER_ENV = "BREVGEN_STOP_AFTER"
 
@@ -85,6 +90,7 @@ def dry_run_lines(plan: Plan) -> Iterator[str]:
         yield f"{a.person.person_id:<12} {a.role.value:<8} {a.person.channel.value:<10} about {a.youth.person_id}: {files} + {plan.information_name}"
     for error in plan.register.errors:
         yield f"skipped: row {error.row}: {error.field}: {error.problem}"
+    yield from register_warning_lines(plan.register)
     yield from summary_lines(plan)
 
 
@@ -121,24 +127,46 @@ class Reporter:
 
 
 def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
-    out.mkdir(parents=True, exist_ok=True)
-    remove_partial_files(out)
-    write_atomic(out / "errors.csv", errors_csv(plan.register))
-    info_path = out / plan.information_name
-    if not info_path.exists():  # rendered once per run, and kept on a re-run
-        write_atomic(info_path, render_attachment_pdf(plan.information))
+    """Render what is missing or stale into the staging folder, then move the whole run in at once."""
+    with OutputFolder(out, keep_staged=True) as folder:
+        yield from _invite(plan, out, folder, pool, echo)
 
-    pending = [(a, letter) for a, letter in zip(plan.addressees, plan.letters)
-               if not all((out / f).exists() for f in plan.files_of(a).values())]
-    kept = len(plan.addressees) - len(pending)
+
+def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
+    recorded = read_manifest(out / "manifest.csv")
+    planned: dict[str, str] = {}  # file -> input fingerprint
+    final: dict[str, Path] = {}  # file -> where its bytes are now (output or staging folder)
+    pending: list[tuple[Addressee, Letter]] = []
+    reasons: Counter = Counter()
+    damaged: list[str] = []
+    kept = 0
+    for addressee, letter in zip(plan.addressees, plan.letters):
+        fp = fingerprint(letter, plan.formats)
+        decisions = {}
+        for name in plan.files_of(addressee).values():
+            planned[name] = fp
+            decisions[name] = decide(name, fp, out, folder.staging, recorded)
+        if all(d.reuse_from is not None for d in decisions.values()):
+            kept += 1
+            for name, decision in decisions.items():
+                final[name] = decision.reuse_from
+                if decision.staged:
+                    folder.adopt(name)
+            continue
+        pending.append((addressee, letter))
+        why = next(d.reason for d in decisions.values() if d.reuse_from is None)
+        reasons[why] += 1
+        damaged += [name for name, d in decisions.items() if d.reason == DAMAGED]
+
     stop_after = int(os.environ.get(STOP_AFTER_ENV, "0") or 0)
     written = 0
 
     def store(addressee: Addressee, rendered: dict[str, bytes]) -> None:
         nonlocal written
         for fmt, name in plan.files_of(addressee).items():
-            if not (out / name).exists():  # never rewrite a letter already written
-                write_atomic(out / name, rendered[fmt])
+            folder.put(name, rendered[fmt])
+            write_atomic(folder.staging / SIDECARS / name, sidecar_text(planned[name], rendered[fmt]))
+            final[name] = folder.staged(name)
         written += 1
         reporter.advance(addressee.stem(plan.meeting.date))
         if stop_after and written >= stop_after:
@@ -148,46 +176,65 @@ def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], No
         for addressee, rendered in pool.render_all(pending, plan.formats):
             store(addressee, rendered)
 
-    write_atomic(out / "manifest.csv", manifest_csv(plan, out))
-    paper = [out / plan.files_of(a)["pdf"] for a in plan.addressees if a.person.channel.is_paper]
-    bundle, pages = print_bundle([path.read_bytes() for path in paper], info_path.read_bytes())
-    write_atomic(out / "print_bundle.pdf", bundle)
-    write_atomic(out / "summary.csv", summary_csv(plan))
+    # Letters of people no longer invited (left the register, moved, changed format) leave the
+    # active set: moved to withdrawn/, never left beside the manifest or put in the bundle.
+    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in planned)
+    for name in withdrawn:
+        folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
+
+    info = render_attachment_pdf(plan.information)
+    folder.put(plan.information_name, info)
+    folder.put("errors.csv", errors_csv(plan.register))
+    contents = {name: path.read_bytes() for name, path in final.items()}
+    folder.put("manifest.csv", manifest_csv(plan, contents, planned, sha256(info)))
+    paper = [contents[plan.files_of(a)["pdf"]] for a in plan.addressees if a.person.channel.is_paper]
+    bundle, pages = print_bundle(paper, info)
+    folder.put("print_bundle.pdf", bundle)
+    folder.put("summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
     yield f"written now: {written}; already there (kept unchanged): {kept}"
+    rewritten = written - reasons[NEW]
+    if rewritten:
+        why = "; ".join(f"{reason}: {count}" for reason, count in sorted(reasons.items()) if reason != NEW)
+        yield f"rewritten because stale: {rewritten} ({why})"
+    for name in damaged:
+        yield f"rewritten damaged file: {name}"
+    if withdrawn:
+        yield f"moved to {WITHDRAWN}/ (person no longer invited by the register): {len(withdrawn)} file(s)"
     yield f"print bundle: {len(paper)} paper letters, {pages} pages"
+    yield from register_warning_lines(plan.register)
     yield from summary_lines(plan)
     yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, print_bundle.pdf, {plan.information_name}, {LETTERS}/"
 
 
-def remove_partial_files(out: Path) -> None:
-    """A process killed inside write_atomic leaves its temporary `.{name}.*.part`; never a letter."""
-    for folder in (out, out / LETTERS):
-        for leftover in folder.glob(".*.part"):
-            leftover.unlink()
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def register_warning_lines(register: Register) -> Iterator[str]:
+    for warning in register.warnings:
+        yield f"warning: row {warning.row}: {warning.field}: {warning.problem}"
 
 
 # --- reports ----------------------------------------------------------------------------------
 
 
 def _csv(rows: list[list[object]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(rows)  # cells neutralised against formula injection
 
 
 def errors_csv(register: Register) -> bytes:
     return _csv([["row", "field", "problem"], *[[e.row, e.field, e.problem] for e in register.errors]])
 
 
-def manifest_csv(plan: Plan, out: Path) -> bytes:
-    """One row per file: ids, role, channel, file, SHA-256; never a name, address or CPR number."""
-    info_sha = sha256((out / plan.information_name).read_bytes())
-    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256"]]
+def manifest_csv(plan: Plan, contents: dict[str, bytes], planned: dict[str, str], info_sha: str) -> bytes:
+    """One row per file: ids, role, channel, file, SHA-256, input fingerprint; never a name, address or CPR number."""
+    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment",
+                                 "attachment_sha256", "input_fingerprint"]]
     for a in plan.addressees:
         for name in plan.files_of(a).values():
             rows.append([a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
-                         sha256((out / name).read_bytes()), plan.information_name, info_sha])
+                         sha256(contents[name]), plan.information_name, info_sha, planned[name]])
     return _csv(rows)
 
 

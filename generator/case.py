@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from .models import Model, Recipient
+from .models import CaseNumber, Model, Recipient
 
 
 class DecisionType(str, Enum):
@@ -80,7 +80,7 @@ class ChosenPhrase(Model):
 
 class CaseFile(Model):
     example: bool = False
-    case_number: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/]*$")
+    case_number: CaseNumber
     provision: str
     decision: DecisionType
     department: str

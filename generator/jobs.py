@@ -37,17 +37,17 @@ def add_letters(named: dict[str, Letter], origins: dict[str, Path], letters: lis
         named[stem], origins[stem] = letter, path
 
 
-def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path, pool: RenderPool) -> dict[Path, bytes]:
-    """Render each letter in each format, plus its JSON record, keyed by output path."""
+def render_letters(named: dict[str, Letter], formats: tuple[str, ...], pool: RenderPool) -> dict[str, bytes]:
+    """Render each letter in each format, plus its JSON record, keyed by file name."""
     rendered = dict(pool.render_all(named.items(), formats))
     files: dict[Path, bytes] = {}
     for stem, letter in named.items():
         record = dict(letter.record, files={})
         for fmt in formats:
             data = rendered[stem][fmt]
-            files[out / f"{stem}.{fmt}"] = data
+            files[f"{stem}.{fmt}"] = data
             record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
-        files[out / f"{stem}.json"] = dump_json(record).encode("utf-8")
+        files[f"{stem}.json"] = dump_json(record).encode("utf-8")
     return files
 
 
@@ -56,8 +56,8 @@ def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], form
     """Build (and check) every letter, render them all, then write every file at once."""
     with RenderPool(workers) as pool:  # worker processes start while the letters are built and checked
         named, report = build()
-        files = render_letters(named, formats, out, pool)
-    write_all(files)
+        files = render_letters(named, formats, pool)
+    write_all(out, files)
     yield from report
     yield f"wrote {len(files)} files to {out}"
 

@@ -6,9 +6,12 @@ import datetime as dt
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .errors import BrevgenError
+from .personal import looks_like_cpr
 
 
 class Model(BaseModel):
@@ -25,6 +28,19 @@ class Channel(str, Enum):
     @property
     def is_paper(self) -> bool:
         return self is not Channel.digital
+
+
+def _not_a_cpr_number(value: str) -> str:
+    if looks_like_cpr(value):
+        raise ValueError("looks like a CPR number; use the case number of the case system")
+    return value
+
+
+# The case number names the output files: short (checked before anything is written), and never
+# a CPR number.
+CaseNumber = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/]*$", max_length=40), AfterValidator(_not_a_cpr_number)
+]
 
 
 # --- municipality profile -------------------------------------------------------------------
@@ -187,7 +203,7 @@ class GuidanceRequest(Model):
     """Input for `brevgen guidance`: one decision's complaint guidance for each of its recipients."""
 
     example: bool = False
-    case_number: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-/]*$")
+    case_number: CaseNumber
     provision: str
     department: str
     subject: str = Field(min_length=1, description="what the decision is about, e.g. 'støtte efter § 85'")

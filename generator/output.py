@@ -1,17 +1,31 @@
-"""Writing files: atomically, and named without personal data.
+"""Writing files: all or nothing per run, under a lock, named without personal data.
 
-A job renders everything in memory first and writes only when all of it succeeded, so bad
-input never leaves half a job behind; each file is written to a temporary name and renamed,
-so a killed process never leaves half a file.
+A run writes through one `OutputFolder`:
+
+- a lock on the output folder (flock on the folder itself): a second run into the same folder
+  is refused with a message while the first is writing;
+- every file goes to a staging folder inside the output folder (same file system, so moving in
+  is a rename), each written to a temporary name, fsynced and renamed (a killed process never
+  leaves half a file);
+- only when the whole run succeeded are the staged files moved into place; a file that cannot
+  be replaced undoes the moves already made, so a failing run (disk full, a read-only target,
+  a bad case found late) leaves the output folder as it was;
+- files are created with the process umask respected; letters, bundles, records and overviews
+  are owner-only (0600 before the umask) unless the caller says they are public (leaflets).
+
+The staging folder survives only a killed process; the transition batch resumes from it.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import os
-import tempfile
+import shutil
 from pathlib import Path
 
+from .errors import BrevgenError
 from .models import Role
 
 ROLE_SLUGS = {
@@ -21,6 +35,9 @@ ROLE_SLUGS = {
     Role.custody: "foraelder",
     Role.youth: "ung",
 }
+
+STAGING = ".brevgen-staging"
+MAX_NAME = 200  # bytes in a file name (file systems allow 255; a case number is checked first)
 
 
 def letter_stem(case_number: str, kind: str, index: int, role: Role) -> str:
@@ -33,23 +50,192 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def file_mode(private: bool) -> int:
+    """0600 (private) or 0666 (public), less the process umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o600 if private else 0o666) & ~umask
+
+
+def _os_problem(path: Path, exc: OSError) -> BrevgenError:
+    """A write error as one line naming the place and what to do; nothing of the run was kept."""
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        why = "the disk is full; free some space and run again"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "cannot write here (read-only or no permission); choose another --out"
+    elif exc.errno == errno.ENOTDIR:
+        why = "a file is in the way where a folder is needed; choose another --out"
+    elif exc.errno == errno.EISDIR:
+        why = "a folder is in the way where a file is written; move it away"
+    elif exc.errno == errno.ENAMETOOLONG:
+        why = "a file name is too long"
+    else:
+        why = f"cannot write ({exc.strerror or type(exc).__name__})"
+    return BrevgenError(f"{path}: {why}; the output folder is as it was before this run")
+
+
+def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
+    """One file, via a temporary name in the same folder: complete or absent, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = path.with_name(f".{path.name}.part")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode(private))
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; letters are ordinary files
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
-def write_all(files: dict[Path, bytes]) -> list[Path]:
-    """Write a job's files (already fully rendered), each atomically."""
-    for path, data in files.items():
-        write_atomic(path, data)
+class OutputFolder:
+    """`with OutputFolder(out) as folder: folder.put("a.pdf", data) ...`: moved in at a clean exit.
+
+    `keep_staged`: files staged by an earlier, killed run stay for this run to reuse (the
+    transition batch checks their fingerprints); otherwise they are cleared at the start."""
+
+    def __init__(self, out: Path, keep_staged: bool = False):
+        self.out = out
+        self.staging = out / STAGING
+        self.keep_staged = keep_staged
+        self._created: list[Path] = []  # folders this run created (removed again on failure)
+        self._lock_fd: int | None = None
+        self._puts: dict[str, bool] = {}  # relative path -> private
+        self._retire: dict[str, str] = {}  # relative path in out -> where it goes
+
+    # --- opening: check, create, lock ------------------------------------------------------------
+
+    def __enter__(self) -> OutputFolder:
+        if self.out.exists() and not self.out.is_dir():
+            raise BrevgenError(f"{self.out}: --out is a file; expected a folder (or a name that does not exist yet)")
+        try:
+            missing = [p for p in (self.out, *self.out.parents) if not p.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                self._created.append(folder)
+            self._lock()
+            if self.staging.exists() and not self.keep_staged:
+                shutil.rmtree(self.staging)
+            self.staging.mkdir(exist_ok=True)
+        except OSError as exc:
+            self._release()
+            raise _os_problem(self.out, exc) from None
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _lock(self) -> None:
+        self._lock_fd = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise BrevgenError(f"{self.out}: another brevgen run is writing into this folder; "
+                               "wait until it has finished, or choose another --out") from None
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def staged(self, relative: str) -> Path:
+        return self.staging / relative
+
+    def put(self, relative: str, data: bytes, private: bool = True) -> None:
+        """Stage one file (written now, moved in at commit)."""
+        path = self.staging / relative
+        if len(path.name.encode()) > MAX_NAME:
+            raise BrevgenError(f"{relative}: the file name would be longer than {MAX_NAME} bytes; "
+                               "shorten the case number")
+        try:
+            write_atomic(path, data, private)
+        except OSError as exc:
+            raise _os_problem(self.out / relative, exc) from None
+        self._puts[relative] = private
+
+    def adopt(self, relative: str, private: bool = True) -> None:
+        """A file already staged (by a killed run) is moved in at commit as well."""
+        self._puts[relative] = private
+
+    def retire(self, relative: str, to: str) -> None:
+        """Move a file already in the output folder elsewhere in it at commit (e.g. withdrawn/)."""
+        self._retire[relative] = to
+
+    # --- committing or undoing --------------------------------------------------------------------
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        try:
+            if kind is None:
+                self.commit()
+            else:
+                self._discard()
+        finally:
+            self._release()
+
+    def commit(self) -> None:
+        """Move every staged file into place; on any failure undo the moves already made."""
+        done: list[tuple[Path, Path | None, Path]] = []  # (target, backup or None, source)
+        backups = self.staging / ".replaced"
+        moves = [(self.out / old, self.out / new) for old, new in self._retire.items()]
+        moves += [(self.staging / rel, self.out / rel) for rel in self._puts]
+        try:
+            for source, target in moves:
+                if target.is_dir():
+                    raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+            for source, target in moves:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                backup = None
+                if target.exists():
+                    backup = backups / str(len(done))
+                    backup.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(target, backup)
+                done.append((target, backup, source))
+                os.replace(source, target)
+            _fsync_folders({target.parent for _, target in moves})
+        except OSError as exc:
+            self._undo(done)
+            self._discard()
+            raise _os_problem(exc.filename and Path(exc.filename) or self.out, exc) from None
+        except BaseException:
+            self._undo(done)
+            self._discard()
+            raise
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _undo(self, done: list[tuple[Path, Path | None, Path]]) -> None:
+        for target, backup, source in reversed(done):
+            if target.exists() and not source.exists():
+                os.replace(target, source)
+            if backup is not None:
+                os.replace(backup, target)
+
+    def _discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        for folder in reversed(self._created):  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+
+def _fsync_folders(folders: set[Path]) -> None:
+    for folder in folders:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_all(out: Path, files: dict[str, bytes], private: bool = True) -> list[str]:
+    """Write a job's files (already fully rendered, named relative to `out`): all or nothing."""
+    with OutputFolder(out) as folder:
+        for relative, data in files.items():
+            folder.put(relative, data, private)
     return list(files)

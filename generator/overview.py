@@ -7,15 +7,14 @@ The overview is an internal document for caseworkers and holds names; file names
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from . import loading
 from .output import write_all
+from .personal import csv_bytes
 from .register import Register, read_register
 from .render.environment import environment
 from .transition import add_months
@@ -49,16 +48,14 @@ def overview_job(register_path: Path, as_of: dt.date, out: Path) -> Iterator[str
     register = read_register(register_path)
     entries = overview_entries(register, as_of)
     end = add_months(as_of, WINDOW_MONTHS)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["person_id", "name", "birth_date", "milestone", "reached_on"])
-    writer.writerows([e.person_id, e.name, e.birth_date, e.milestone, e.reached_on] for e in entries)
+    table = csv_bytes([["person_id", "name", "birth_date", "milestone", "reached_on"],
+                       *([e.person_id, e.name, e.birth_date, e.milestone, e.reached_on] for e in entries)])
     html = environment().get_template("overview.html.j2").render(
         entries=entries, as_of=as_of, end=end - dt.timedelta(days=1), profile=loading.profile(),
         errors=register.errors,
     )
     stem = f"overgang_oversigt_{as_of}"
-    write_all({out / f"{stem}.csv": buffer.getvalue().encode("utf-8"), out / f"{stem}.html": html.encode("utf-8")})
+    write_all(out, {f"{stem}.csv": table, f"{stem}.html": html.encode("utf-8")})
     yield f"{len(entries)} milestones from {as_of} to {end - dt.timedelta(days=1)}"
     if register.errors:
         yield f"{len({e.row for e in register.errors})} register rows could not be used (row numbers in the HTML)"

@@ -11,20 +11,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Iterator, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
 from .errors import BrevgenError
+from .loading import MAX_TEXT_BYTES, read_text
+from .personal import clean_text, looks_like_cpr
 from .models import Channel, Model, Recipient, Role
 
 COLUMNS = ("person_id", "role", "youth_id", "name", "birth_date", "address", "postcode", "city", "channel")
 PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
-# 10 digits, optionally ddmmyy-xxxx: a CPR number must never become an id in files and manifests.
-_CPR_LIKE = re.compile(r"^\d{6}-?\d{4}$")
+MAX_FIELD = 1000  # characters in one field; csv's own limit (128 KB) raised an exception
+CLEANED = ("name", "address", "city")  # printed on the envelope: invisible characters removed
 PATTERN_PROBLEMS = {
     "postcode": "expected a Danish postcode of four digits, e.g. 9999",
     "person_id": "expected the case system's id: letters, digits, - or _ (at most 40)",
@@ -54,7 +55,7 @@ class RegisterRow(Model):
     @field_validator("person_id", "youth_id")
     @classmethod
     def _not_a_cpr_number(cls, value: str | None) -> str | None:
-        if value is not None and _CPR_LIKE.match(value):
+        if value is not None and looks_like_cpr(value):
             raise ValueError("looks like a CPR number; use the case system's person id")
         return value
 
@@ -71,17 +72,13 @@ class Register:
     youths: dict[str, RegisterRow] = field(default_factory=dict)  # person_id -> row
     custody: dict[str, list[RegisterRow]] = field(default_factory=dict)  # youth_id -> rows
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # rows used, but changed (cleaned)
     rows: int = 0
 
 
 def read_register(path: Path) -> Register:
     """Read and check the register; raises BrevgenError only if the file as a whole is unusable."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # utf-8-sig: Excel writes a byte-order mark
-    except FileNotFoundError:
-        raise BrevgenError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise BrevgenError(f"{path}: not UTF-8 text (save the export as CSV UTF-8)") from None
+    text = read_text(path, limit=MAX_TEXT_BYTES, encoding="utf-8-sig")  # utf-8-sig: Excel writes a byte-order mark
     first_line = text.split("\n", 1)[0]
     # Danish spreadsheets export with semicolons; accept both.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -94,9 +91,9 @@ def read_register(path: Path) -> Register:
     register = Register()
     parsed: list[RegisterRow] = []
     bad_ids: dict[str, int] = {}
-    for raw in reader:
+    for raw in _rows(reader, path):
         register.rows += 1
-        row = _parse_row(raw, reader.line_num, register.errors)
+        row = _parse_row(raw, reader.line_num, register)
         if row is None:
             person_id = (raw.get("person_id") or "").strip()
             if person_id:
@@ -108,10 +105,37 @@ def read_register(path: Path) -> Register:
     return register
 
 
-def _parse_row(raw: dict, line: int, errors: list[RowError]) -> RegisterRow | None:
-    values = {column: (raw.get(column) or "").strip() for column in COLUMNS}
-    data = {key: value for key, value in values.items() if value != ""}
+def _rows(reader: csv.DictReader, path: Path) -> Iterator[dict]:
+    """The rows, with csv's own errors (an unclosed quote, a field over csv's limit) as ours."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise BrevgenError(f"{path}:{reader.line_num}: not readable as CSV (an unclosed quote, or a field "
+                               f"over {MAX_FIELD} characters); fix the row or export the register again") from None
+
+
+def _parse_row(raw: dict, line: int, register: Register) -> RegisterRow | None:
+    errors = register.errors
     problems: list[RowError] = []
+    if raw.get(None):  # more values than columns: shifted columns, never guessed at
+        problems.append(RowError(line, "(row)", f"more values than the {len(COLUMNS)} columns of the header "
+                                                "(a comma or semicolon inside a value? quote it)"))
+    values = {}
+    for column in COLUMNS:
+        value = (raw.get(column) or "").strip()
+        if len(value) > MAX_FIELD:
+            problems.append(RowError(line, column, f"longer than {MAX_FIELD} characters"))
+            value = ""
+        if column in CLEANED:
+            value, changed = clean_text(value)
+            if changed:
+                register.warnings.append(RowError(line, column, "invisible or control characters removed "
+                                                                "(bidi overrides, zero-width, line breaks)"))
+        values[column] = value
+    data = {key: value for key, value in values.items() if value != ""}
     if values["role"] == "youth" and not values["birth_date"]:
         problems.append(RowError(line, "birth_date", "required on a youth row (ISO date, e.g. 2011-02-14)"))
     if values["role"] == "custody" and not values["youth_id"]:

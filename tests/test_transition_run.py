@@ -176,11 +176,14 @@ def test_resume_after_a_kill_finishes_without_changing_or_duplicating_a_letter(r
     clean, _ = run
     killed = invite("--out", str(tmp_path), env={"BREVGEN_STOP_AFTER": "3"})
     assert killed.returncode == 3  # died half-way, like a killed process
-    first = letter_files(tmp_path)
-    assert len(first) == 3 and not (tmp_path / "manifest.csv").exists()
-    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "letters").iterdir()}
-    # What a kill inside write_atomic leaves behind: a temporary file, which the re-run removes.
-    (tmp_path / "letters" / f".{MEETING}_invitation_U1003-ung.pdf.x1y2.part").write_bytes(b"%PDF-1.7 half")
+    # Nothing of the killed run is in the output folder; its finished letters wait in staging.
+    assert [p.name for p in tmp_path.iterdir()] == [".brevgen-staging"]
+    staged = tmp_path / ".brevgen-staging"
+    first = letter_files(staged)
+    assert len(first) == 3
+    stamps = {p.name: p.stat().st_mtime_ns for p in (staged / "letters").iterdir()}
+    # What a kill inside a write leaves behind: a temporary file, which never becomes a letter.
+    (staged / "letters" / f".{MEETING}_invitation_U1003-ung.pdf.part").write_bytes(b"%PDF-1.7 half")
     resumed = invite("--out", str(tmp_path))
     assert resumed.returncode == 0, resumed.stderr
     assert "written now: 5; already there (kept unchanged): 3" in resumed.stdout
@@ -188,7 +191,7 @@ def test_resume_after_a_kill_finishes_without_changing_or_duplicating_a_letter(r
     assert letter_files(tmp_path) == letter_files(clean)  # same files, same bytes, none extra
     assert (tmp_path / "manifest.csv").read_bytes() == (clean / "manifest.csv").read_bytes()
     assert (tmp_path / "print_bundle.pdf").read_bytes() == (clean / "print_bundle.pdf").read_bytes()
-    assert not list(tmp_path.rglob("*.part"))
+    assert not list(tmp_path.rglob("*.part")) and not staged.exists()
     again = invite("--out", str(tmp_path))
     assert "written now: 0; already there (kept unchanged): 8" in again.stdout
 

@@ -69,23 +69,23 @@ def report_lines(leaflet: Leaflet) -> list[str]:
 
 
 def render_leaflets(leaflets: list[Leaflet], out: Path, formats: tuple[str, ...] = ("pdf", "html"),
-                    with_report: bool = True) -> dict[Path, bytes]:
+                    with_report: bool = True) -> dict[str, bytes]:
     from ..render.leaflet import render_leaflet_html, render_leaflet_pdf
 
     renderers = {"pdf": render_leaflet_pdf, "html": render_leaflet_html}
     files: dict[Path, bytes] = {}
     for leaflet in leaflets:
         rendered = {fmt: renderers[fmt](leaflet) for fmt in formats}
-        files.update({out / f"{leaflet.stem}.{fmt}": data for fmt, data in rendered.items()})
+        files.update({f"{leaflet.stem}.{fmt}": data for fmt, data in rendered.items()})
         if with_report:
-            files[out / f"{leaflet.stem}.json"] = dump_json(report(leaflet, rendered)).encode("utf-8")
+            files[f"{leaflet.stem}.json"] = dump_json(report(leaflet, rendered)).encode("utf-8")
     return files
 
 
 def leaflet_job(sources: list[Path], out: Path, today: dt.date | None = None) -> Iterator[str]:
     leaflets = build_all(sources, today or dt.date.today())
     files = render_leaflets(leaflets, out)
-    write_all(files)
+    write_all(out, files, private=False)  # leaflets are public documents
     for leaflet in leaflets:
         yield from report_lines(leaflet)
     yield f"wrote {len(files)} files to {out}"
@@ -99,6 +99,6 @@ def rebuild_html(sources: list[Path], out: Path, today: dt.date | None = None) -
     except BrevgenError as exc:
         return [f"error: {line}" for line in str(exc).splitlines()]
     files = render_leaflets(leaflets, out, formats=("html",), with_report=False)
-    write_all(files)
+    write_all(out, files, private=False)  # leaflets are public documents
     lines = [line for leaflet in leaflets for line in report_lines(leaflet)]
     return lines + [f"rebuilt {len(files)} web page(s) in {out}"]

@@ -1,0 +1,78 @@
+"""Personal data hygiene in one place: the CPR detector, the text sanitiser, safe CSV cells.
+
+- `looks_like_cpr`: a CPR number hidden in an id (`0101111234X`, `CPR0101111234`,
+  `010111_1234`, `010111-1234`). Ids end up in file names and manifests; a CPR number must not.
+- `clean_text`: names and addresses lose bidi overrides, zero-width and control characters.
+  They can turn "Anna" into text that reads differently on screen than in the file, or push
+  the address out of the envelope window; the caller reports a warning when something went.
+- `csv_cell`: a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading
+  apostrophe (CSV injection, OWASP). Every CSV brevgen writes goes through `csv_bytes`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from typing import Iterable
+
+# Six digits that form a day and month (ddmmyy), an optional separator, four digits; not part of
+# a longer run of digits. Letters around it do not hide it (`CPR0101111234`, `0101111234X`).
+_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-_ .\/]?\d{4}(?!\d)")
+
+
+def looks_like_cpr(value: str) -> bool:
+    return bool(_CPR.search(value))
+
+
+# Bidi embeddings/overrides/isolates, marks, zero-width characters, BOM: invisible, and able to
+# reorder or hide text. Control characters (Cc) other than tab and newline go too.
+_INVISIBLE = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def _removed(char: str, keep_newlines: bool) -> bool:
+    if char in _INVISIBLE:
+        return True
+    if keep_newlines and char in "\n\t":
+        return False
+    category = unicodedata.category(char)
+    return category == "Cc" or category in ("Zl", "Zp")
+
+
+def clean_text(value: str, keep_newlines: bool = False) -> tuple[str, bool]:
+    """The text without invisible and control characters, and whether any were removed.
+
+    Without `keep_newlines` (names, address lines) a tab or line break becomes a space."""
+    if value.isascii() and value.isprintable():
+        return value, False
+    out = []
+    for char in value:
+        if not keep_newlines and char in "\t\n\r":
+            out.append(" ")
+        elif not _removed(char, keep_newlines):
+            out.append(char)
+    cleaned = "".join(out)
+    if not keep_newlines:
+        cleaned = re.sub(r" {2,}", " ", cleaned).strip()
+    return cleaned, cleaned != value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as written to CSV: text a spreadsheet would evaluate is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    """CSV (UTF-8, comma, \\n) with every cell neutralised against formula injection."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
