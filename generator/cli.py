@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -32,24 +35,63 @@ def fail(message: str) -> None:
     raise click.exceptions.Exit(2)
 
 
+def _terminate(signum, frame) -> None:
+    # SIGTERM unwinds like Ctrl-C: the output folder's staging is removed, its lock released,
+    # and the worker processes are shut down (they also watch for their parent: parallel.py).
+    raise SystemExit(128 + signum)
+
+
 def user_errors(command: Callable) -> Callable:
-    """Turn a BrevgenError into a message and exit status 2, without a traceback."""
+    """Turn a BrevgenError into a message and exit status 2, without a traceback.
+
+    An OSError or RecursionError/MemoryError that escaped the loaders and writers is still the
+    user's input (a folder given as a file, a disk that filled up): one line, exit 2. Anything
+    else is a bug: one line without the exception's text (it may quote input), exit 70, and the
+    traceback only with BREVGEN_DEBUG=1."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return command(*args, **kwargs)
         except BrevgenError as exc:
             fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or type(exc).__name__}; nothing was written")
+        except (RecursionError, MemoryError) as exc:
+            fail(f"the input is too large or nested too deeply ({type(exc).__name__}); nothing was written")
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+            if os.environ.get("BREVGEN_DEBUG"):
+                raise
+            click.echo(f"brevgen: internal error ({type(exc).__name__}); please report it with the command used "
+                       "(set BREVGEN_DEBUG=1 for details)", err=True)
+            raise click.exceptions.Exit(70) from None
 
     return wrapper
 
 
 def parse_date(value: str, option: str) -> dt.date:
+    from .models import check_year
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value.strip())
+        check_year(day, option)
+        return day
     except ValueError:
-        fail(f"{option} {value!r} is not a date that exists; expected YYYY-MM-DD, e.g. 2026-06-08")
+        fail(f"{option} {value!r} is not a date that exists (years 1900-2199); expected YYYY-MM-DD, e.g. 2026-06-08")
+
+
+def worker_count(requested: int, force: bool) -> int:
+    from .parallel import capped_workers
+
+    workers, note = capped_workers(requested, force)
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return workers
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -65,7 +107,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @app.command()
 @click.option("--dated", required=True, help="The letter's date, YYYY-MM-DD.")
 @click.option("--channel", required=True, help="digital, post or quickpost.")
-@click.option("--weeks", type=click.IntRange(min=1), default=4, show_default=True, help="The complaint deadline in weeks.")
+@click.option("--weeks", type=click.IntRange(min=1, max=104), default=4, show_default=True, help="The complaint deadline in weeks.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @user_errors
 def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
@@ -94,14 +136,15 @@ def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
 @click.option("--format", "format", default="pdf,docx,html", show_default=True, help="Comma-separated: pdf, docx, html.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (for many letters; 2 on a two-core machine).")
+@click.option("--force-workers", "force_workers", is_flag=True, help="Allow more workers than cores.")
 @user_errors
-def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) -> None:
+def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int, force_workers: bool) -> None:
     """Write standalone complaint guidance, one per recipient, with its JSON record.
 
     SOURCES: guidance request files (YAML/JSON), or folders of them."""
     from .jobs import guidance_job
 
-    for line in guidance_job(list(sources), out, parse_formats(format), workers):
+    for line in guidance_job(list(sources), out, parse_formats(format), worker_count(workers, force_workers)):
         click.echo(line)
 
 
@@ -112,14 +155,15 @@ def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) ->
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (for many letters; 2 on a two-core machine).")
+@click.option("--force-workers", "force_workers", is_flag=True, help="Allow more workers than cores.")
 @user_errors
-def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int) -> None:
+def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int, force_workers: bool) -> None:
     """Write decision letters, one per recipient, each with its JSON record. Checks run first.
 
     SOURCES: case files (YAML/JSON), or folders of them."""
     from .jobs import letter_job
 
-    for line in letter_job(list(sources), out, parse_formats(format), strict, workers):
+    for line in letter_job(list(sources), out, parse_formats(format), strict, worker_count(workers, force_workers)):
         click.echo(line)
 
 

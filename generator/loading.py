@@ -230,7 +230,7 @@ def describe_validation_error(
         loc = tuple(p for p in problem["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         line = _nearest_line(loc, lines or {})
         where = f"{source}:{line}" if line else source
-        expected = problem["msg"]
+        expected = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "missing":
             expected = "this field is required"
         elif problem["type"] == "extra_forbidden":

@@ -8,16 +8,34 @@ from typing import Literal
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from .errors import BrevgenError
 from .personal import looks_like_cpr
 
 
+# Dates brevgen computes with: deadlines, ages and holidays are known for these years; a date
+# outside them is a typing error (9999-12-31 overflowed the date arithmetic).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def check_year(day: dt.date, what: str) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{what}: expected a date between {FIRST_YEAR} and {LAST_YEAR} (check the year)")
+
+
 class Model(BaseModel):
-    """Base: frozen, and unknown fields are errors (a typo must not be silently ignored)."""
+    """Base: frozen, unknown fields are errors (a typo must not be silently ignored), and every
+    date is within the years brevgen can compute with."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="after")
+    def _dates_in_calendar(self):
+        for name, value in self.__dict__.items():
+            if isinstance(value, dt.date):
+                check_year(value, name)
+        return self
 
 
 class Channel(str, Enum):

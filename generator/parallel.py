@@ -10,12 +10,18 @@ written here: the caller decides when a file is written (all at once, or each wh
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from typing import Iterable, Iterator, TypeVar
 
 from .documents.model import Letter
 
 Key = TypeVar("Key")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def render_letter(letter: Letter, formats: tuple[str, ...]) -> dict[str, bytes]:
@@ -23,6 +29,44 @@ def render_letter(letter: Letter, formats: tuple[str, ...]) -> dict[str, bytes]:
     from .render import RENDERERS  # imported here: in a worker, the engines are built there
 
     return {fmt: RENDERERS[fmt](letter) for fmt in formats}
+
+
+def cores() -> int:
+    """The cores this process may use (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def capped_workers(requested: int, force: bool = False) -> tuple[int, str | None]:
+    """`--workers` capped at the number of cores (more only compete for them and cost memory)."""
+    if force or requested <= cores():
+        return requested, None
+    return cores(), f"--workers {requested} capped at {cores()} (the cores available); --force-workers overrides"
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: exit when the parent dies, however it dies (SIGKILL included).
+
+    The kernel signals the worker when its parent exits (PR_SET_PDEATHSIG, Linux); a thread
+    watching the parent's pid covers other systems and the moment before prctl took effect.
+    Without this, a killed batch left its workers behind, holding memory and pipes."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _get_ready() -> None:
@@ -40,7 +84,8 @@ class RenderPool:
     def __enter__(self) -> RenderPool:
         if self.workers > 1:
             context = multiprocessing.get_context("spawn")
-            self._executor = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),))
             for _ in range(self.workers):  # one task each: every worker starts now, not at the first letter
                 self._executor.submit(_get_ready)
         return self

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import PATHS, parse_date, user_errors
+from .cli import PATHS, parse_date, user_errors, worker_count
 
 
 @click.group(no_args_is_help=True)
@@ -21,14 +21,16 @@ def transition_app() -> None:
 @click.option("--out", required=True, type=PATHS, help="Folder to write into; a re-run into it resumes.")
 @click.option("--dry-run", "dry_run", is_flag=True, help="List who would receive what; write nothing.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Render in this many processes.")
+@click.option("--force-workers", "force_workers", is_flag=True, help="Allow more workers than cores.")
 @click.option("--docx", is_flag=True, help="Also write each letter as DOCX.")
 @user_errors
-def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int, docx: bool) -> None:
+def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int,
+           force_workers: bool, docx: bool) -> None:
     """Write one invitation per young person turning 16 in the meeting's quarter and per custody holder."""
     from .batch import dry_run_lines, plan_run, run_invite
     from .parallel import RenderPool
 
-    with RenderPool(1 if dry_run else workers) as pool:  # the workers start while the run is planned
+    with RenderPool(1 if dry_run else worker_count(workers, force_workers)) as pool:  # the workers start while the run is planned
         plan = plan_run(register, parse_date(meeting, "--meeting"), schedule, docx)
         lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, click.echo)
         for line in lines:

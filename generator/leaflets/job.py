@@ -96,9 +96,9 @@ def rebuild_html(sources: list[Path], out: Path, today: dt.date | None = None) -
     processing_times.cache_clear()  # the table may have been edited since the last build
     try:
         leaflets = build_all(sources, today or dt.date.today())
-    except BrevgenError as exc:
+        files = render_leaflets(leaflets, out, formats=("html",), with_report=False)
+        write_all(out, files, private=False)  # leaflets are public documents
+    except BrevgenError as exc:  # the writer is about to fix it: keep watching
         return [f"error: {line}" for line in str(exc).splitlines()]
-    files = render_leaflets(leaflets, out, formats=("html",), with_report=False)
-    write_all(out, files, private=False)  # leaflets are public documents
     lines = [line for leaflet in leaflets for line in report_lines(leaflet)]
     return lines + [f"rebuilt {len(files)} web page(s) in {out}"]
