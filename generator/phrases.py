@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field
 
-from . import paths
+from . import paths, sandbox
 from .documents.model import Block, Section
 from .errors import BrevgenError
 from .formatting import FILTERS
 from .loading import parse_model, read_yaml
 from .models import Model
+from .sandbox import BoundedEnvironment
 
 
 class Phrase(Model):
@@ -72,9 +72,9 @@ class RenderedPhrase:
     cites: tuple[str, ...]
 
 
-def text_environment() -> SandboxedEnvironment:
+def text_environment() -> BoundedEnvironment:
     """The sandbox for staff-edited citizen text: no autoescape (plain text), StrictUndefined."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(FILTERS)
     return env
 
@@ -167,6 +167,15 @@ class PhraseLibrary:
             for part in phrase.parts:
                 if part not in self.phrases:
                     raise BrevgenError(f"{self.origins[phrase.id]}: phrase {phrase.id!r} bundles unknown phrase {part!r}")
+        for phrase in self.phrases.values():  # a bundle that contains itself would render forever
+            stack, seen = list(phrase.parts), set()
+            while stack:
+                part = stack.pop()
+                if part == phrase.id:
+                    raise BrevgenError(f"{self.origins[phrase.id]}: phrase {phrase.id!r} bundles itself (through its parts)")
+                if part not in seen:
+                    seen.add(part)
+                    stack.extend(self.phrases[part].parts)
 
     # --- use -----------------------------------------------------------------------------------
 
@@ -196,6 +205,11 @@ class PhraseLibrary:
             raise BrevgenError(f"{self.origins[phrase.id]}: condition of phrase {phrase.id!r}: {exc.message}") from None
         except jinja2.exceptions.SecurityError as exc:
             raise BrevgenError(f"{self.origins[phrase.id]}: condition of phrase {phrase.id!r} is not allowed: {exc}") from None
+        except sandbox.TextError as exc:
+            raise BrevgenError(f"{self.origins[phrase.id]}: condition of phrase {phrase.id!r}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - the condition's fault, reported as the phrase's
+            raise BrevgenError(f"{self.origins[phrase.id]}: condition of phrase {phrase.id!r} failed "
+                               f"({type(exc).__name__}); check the expression") from None
 
     def select(self, slot: str, context: dict[str, Any], on: dt.date, required: bool = True) -> Phrase | None:
         candidates = [p for p in self.phrases.values() if p.slot == slot and self.applies(p, context, on)]
@@ -218,12 +232,15 @@ class PhraseLibrary:
                 tuple(block for part in rendered for block in part.blocks),
                 tuple(dict.fromkeys((*phrase.cites, *(c for part in rendered for c in part.cites)))),
             )
+        where = self.origins.get(phrase.id, "phrases")
         try:
-            text = self._template(phrase).render(**params)
+            text = sandbox.render(self._template(phrase), params)
         except jinja2.UndefinedError as exc:
             raise BrevgenError(f"phrase {phrase.id!r}: parameter missing: {exc.message}") from None
         except jinja2.exceptions.SecurityError as exc:
-            raise BrevgenError(f"phrase {phrase.id!r}: not allowed: {exc}") from None
+            raise BrevgenError(f"{where}: phrase {phrase.id!r}: not allowed: {exc}") from None
+        except sandbox.TextError as exc:  # the phrase's own fault, not the case file's
+            raise BrevgenError(f"{where}: phrase {phrase.id!r} (in the phrase library, not the case file): {exc}") from None
         return RenderedPhrase(phrase.id, phrase.version, text_to_blocks(text), phrase.cites)
 
     def compose(
@@ -254,8 +271,8 @@ class PhraseLibrary:
         try:
             if composition_id not in self._headings:  # compiled once per process, not per letter
                 self._headings[composition_id] = self._env.from_string(composition.heading)
-            heading = self._headings[composition_id].render(**context).strip()
-        except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+            heading = sandbox.render(self._headings[composition_id], context).strip()
+        except (jinja2.TemplateError, jinja2.exceptions.SecurityError, sandbox.TextError) as exc:
             raise BrevgenError(f"heading of composition {composition_id!r}: {exc}") from None
         return Section(heading, blocks, tuple(p.id for p in used)), used
 

@@ -15,13 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, field_validator
 
-from . import paths
+from . import paths, sandbox
 from .errors import BrevgenError
 from .loading import load_model
 from .models import Model
+from .sandbox import BoundedEnvironment
 
 
 class PhaseKind(str, Enum):
@@ -139,8 +139,8 @@ def process_files() -> dict[str, Path]:
 
 
 @lru_cache(maxsize=None)
-def _time_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+def _time_environment() -> BoundedEnvironment:
+    return BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 def load_process(path: Path) -> ResolvedProcess:
@@ -157,7 +157,9 @@ def load_process(path: Path) -> ResolvedProcess:
     phases = []
     for index, phase in enumerate(process.phases):
         try:
-            time = _time_environment().from_string(phase.time).render(uger=weeks)
+            time = sandbox.render(_time_environment().from_string(phase.time), {"uger": weeks})
+        except sandbox.TextError as exc:
+            raise BrevgenError(f"{path}: phases[{index}].time: {exc}") from None
         except jinja2.TemplateError as exc:
             raise BrevgenError(f"{path}: phases[{index}].time: {exc} (the only parameter is uger)") from None
         phases.append(ResolvedPhase(phase, time))

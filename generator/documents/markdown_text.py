@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from .. import sandbox
 from ..errors import BrevgenError
 from ..loading import read_text, read_yaml_text
 from ..phrases import text_environment, text_to_blocks
@@ -55,7 +56,9 @@ def load_text(path: Path) -> TextTemplate:
 def render_text(path: Path, params: dict[str, Any]) -> RenderedText:
     text = load_text(path)
     try:
-        body = text.template.render(**params)
+        body = sandbox.render(text.template, params)
+    except sandbox.TextError as exc:
+        raise BrevgenError(f"{path}: {exc}") from None
     except jinja2.UndefinedError as exc:
         raise BrevgenError(f"{path}: parameter missing: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
