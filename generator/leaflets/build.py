@@ -23,6 +23,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from . import safety
 from ..processes import ResolvedProcess, find_process, process_files
 from ..readability import Lix, lix
 from .checks import EMBED, IMAGE_TYPES, Problem, embedded_process_ids, find_errors, find_warnings
@@ -73,18 +74,31 @@ class _EmbedProcesses(Preprocessor):
 
 
 class _ResolveFiles(Treeprocessor):
-    def __init__(self, md, folder: Path):
+    """Runs on the finished tree, so it sees every image and link however it was written
+    (inline, reference-style, set by an attribute list): the one place they are checked."""
+
+    def __init__(self, md, folder: Path, problems: list[str]):
         super().__init__(md)
         self.folder = folder
+        self.problems = problems
 
     def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            self.problems.extend(safety.attribute_problems(element.tag, element.attrib))
         for image in root.iter("img"):
-            path = self.folder / image.get("src", "")
-            mime = IMAGE_TYPES.get(path.suffix.lower())
-            if mime and path.is_file():  # checks.py has reported anything else
+            path, problem = safety.leaflet_image(self.folder, image.get("src", ""))
+            if problem:
+                self.problems.append(problem)
+                image.set("src", "")
+            elif path is not None:
+                mime = IMAGE_TYPES[path.suffix.lower()]
                 image.set("src", f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii"))
         for link in root.iter("a"):
             href = link.get("href", "")
+            if problem := safety.link_problem(href):
+                self.problems.append(problem)
+                link.set("href", "")
+                continue
             file_part, hash_, anchor = href.partition("#")
             if file_part.endswith(".md") and ":" not in file_part:
                 link.set("href", file_part[:-3] + ".html" + hash_ + anchor)
@@ -94,21 +108,38 @@ class _LeafletExtension(Extension):
     def __init__(self, folder: Path):
         super().__init__()
         self.folder = folder
+        self.problems: list[str] = []
 
     def extendMarkdown(self, md) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.preprocessors.register(_EmbedProcesses(md), "brevgen_processes", 25)
-        md.treeprocessors.register(_ResolveFiles(md, self.folder), "brevgen_files", 5)
+        md.treeprocessors.register(_ResolveFiles(md, self.folder, self.problems), "brevgen_files", 5)
 
 
-def markdown_to_html(source: LeafletSource) -> str:
+def markdown_to_html(source: LeafletSource, problems: list[Problem] | None = None) -> str:
+    """The body as HTML; what the safety checks refused is added to `problems` (and left out)."""
+    extension = _LeafletExtension(source.path.parent)
     converter = markdown.Markdown(
-        extensions=["toc", "tables", "attr_list", "sane_lists", _LeafletExtension(source.path.parent)],
+        extensions=["toc", "tables", "attr_list", "sane_lists", extension],
         extension_configs={"toc": {"slugify": slugify_unicode}},
         output_format="html",
     )
-    return converter.convert(source.body)
+    body = converter.convert(source.body)
+    if problems is not None:
+        problems.extend(Problem(source.path, _line_of(source, message), message)
+                        for message in dict.fromkeys(extension.problems))
+    return body
+
+
+def _line_of(source: LeafletSource, message: str) -> int | None:
+    """The first body line holding the value a message quotes (for the file:line of the report)."""
+    quoted = re.search(r"'([^']+)'", message)
+    if quoted:
+        for index, line in enumerate(source.body.split("\n")):
+            if quoted.group(1) in line:
+                return source.file_line(index)
+    return None
 
 
 def plain_text(fragment: str) -> str:
@@ -119,9 +150,12 @@ def plain_text(fragment: str) -> str:
 
 def build_leaflet(source: LeafletSource, today: dt.date) -> tuple[Leaflet | None, list[Problem]]:
     """The leaflet, or None and the errors that stop it (each naming file and line)."""
-    body_html = markdown_to_html(source)
+    unsafe: list[Problem] = []
+    body_html = markdown_to_html(source, unsafe)
     anchors = set(re.findall(r'\sid="([^"]+)"', body_html))
     errors = find_errors(source, set(process_files()), anchors)
+    reported = {e.line for e in errors}  # checks.py has already reported inline images and links
+    errors += [problem for problem in unsafe if problem.line is None or problem.line not in reported]
     if errors:
         return None, errors
     processes = tuple(find_process(process_id) for _, process_id in embedded_process_ids(source))

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .. import paths
 from ..documents.model import Letter
+from .fetcher import safe_fetcher
 from .html import render_html_text
 from .weasyprint_loader import load_weasyprint
 
@@ -41,12 +42,12 @@ def font_config() -> FontConfiguration:
 
 @lru_cache(maxsize=None)
 def stylesheet(name: str = "letter.css") -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(paths.TEMPLATES / name), font_config=font_config())
+    return weasyprint.CSS(filename=str(paths.TEMPLATES / name), font_config=font_config(), url_fetcher=safe_fetcher())
 
 
 def layout(html: str, stylesheet_name: str = "letter.css") -> weasyprint.Document:
     """WeasyPrint's layout step with the process-wide CSS, fonts and image cache."""
-    document = weasyprint.HTML(string=html, base_url=str(paths.TEMPLATES))
+    document = weasyprint.HTML(string=html, base_url=str(paths.TEMPLATES), url_fetcher=safe_fetcher())
     return document.render(
         stylesheets=[stylesheet(stylesheet_name)], font_config=font_config(), cache=_IMAGE_CACHE, **OPTIONS
     )
