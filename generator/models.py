@@ -8,10 +8,10 @@ from typing import Literal
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import BrevgenError
-from .personal import looks_like_cpr
+from .personal import clean_text, looks_like_cpr
 
 
 # Dates brevgen computes with: deadlines, ages and holidays are known for these years; a date
@@ -113,12 +113,27 @@ class Role(str, Enum):
 
 
 class Recipient(Model):
+    # Lengths bound what the envelope window must hold (59 x 21 mm; formatting.address_style).
     role: Role
-    name: str = Field(min_length=1)
-    address: tuple[str, ...] = Field(min_length=1, description="street lines")
+    name: str = Field(min_length=1, max_length=80)
+    address: tuple[Annotated[str, Field(min_length=1, max_length=80)], ...] = Field(
+        min_length=1, max_length=3, description="street lines")
     postcode: str = Field(pattern=r"^\d{4}$")
-    city: str = Field(min_length=1)
+    city: str = Field(min_length=1, max_length=40)
     channel: Channel
+
+    @field_validator("name", "city", mode="before")
+    @classmethod
+    def _visible_text(cls, value):
+        # bidi overrides and control characters never reach the envelope (the loaders warn)
+        return clean_text(value)[0] if isinstance(value, str) else value
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _visible_lines(cls, value):
+        if isinstance(value, (list, tuple)):
+            return tuple(clean_text(v)[0] if isinstance(v, str) else v for v in value)
+        return value
 
     @property
     def address_lines(self) -> tuple[str, ...]:
