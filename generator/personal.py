@@ -65,9 +65,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_cell(value: object) -> object:
     """A cell as written to CSV: text a spreadsheet would evaluate is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    # csv quotes a cell holding "\n" (the line terminator) but not a lone "\r", which readers
+    # take for a line break: the row would split in two.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
