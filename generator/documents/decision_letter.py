@@ -339,7 +339,7 @@ def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidanc
             "legal_basis": hjemmel.as_record(),
             "complaint_route": guidance.route.route.value if guidance else None,
             "deadline_rule": guidance.deadline.rule_set if guidance and guidance.deadline else None,
-            "processing_weeks": context["processing_weeks"],
+            **({"processing_weeks": context["processing_weeks"]} if context["processing_weeks"] else {}),
         },
         "deadlines": {"complaint": guidance.deadline.as_record() if guidance and guidance.deadline else None},
         "dates": dates,
