@@ -209,6 +209,9 @@ def library_problems(library, registry, as_of: dt.date) -> list[str]:
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         if not phrase.valid_on(as_of):
             continue
+        if phrase.text and starts_with_deres(phrase.text):
+            problems.append(f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r}: a sentence begins with "
+                            "\"Deres\", which reads as the polite \"your\"; name whom it is about")
         for ref in phrase.cites:
             problem = registry.cite(ref, as_of).problem
             if problem:
