@@ -12,7 +12,8 @@ from typing import Callable, Iterator
 from .documents.complaint_guidance import guidance_letters
 from .documents.model import Letter
 from .errors import BrevgenError
-from .loading import dump_json, input_files, load_model
+from .loading import dump_json, input_files, load_model, read_text
+from .personal import hidden_character_lines
 from .models import GuidanceRequest
 from .output import letter_stem, sha256, write_all
 from .parallel import RenderPool
@@ -20,6 +21,13 @@ from .parallel import RenderPool
 
 # Case files and guidance requests: YAML, or JSON (which is YAML).
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def hidden_character_warnings(path: Path) -> list[str]:
+    """Names and addresses lose bidi overrides and control characters (models.Recipient); say where."""
+    lines = hidden_character_lines(read_text(path))
+    return [f"warning: {path.name}:{line}: invisible or control characters removed (bidi overrides, zero-width, "
+            "control characters)" for line in lines]
 
 
 def add_letters(named: dict[str, Letter], origins: dict[str, Path], letters: list[Letter], path: Path) -> None:
@@ -72,6 +80,7 @@ def build_guidance(sources: list[Path]) -> tuple[dict[str, Letter], list[str]]:
     report: list[str] = []
     for path in input_files(sources, CASE_SUFFIXES):
         request = load_model(GuidanceRequest, path)
+        report.extend(hidden_character_warnings(path))
         letters = guidance_letters(request, input_sha256=sha256(path.read_bytes()))
         add_letters(named, origins, letters, path)
         for index, letter in enumerate(letters, start=1):
@@ -102,6 +111,7 @@ def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter
     errors: list[str] = []
     for path in input_files(sources, CASE_SUFFIXES):
         case = load_model(CaseFile, path)
+        report.extend(hidden_character_warnings(path))
         built = build_decision(case, source=str(path), input_sha256=sha256(path.read_bytes()))
         findings = check_decision(built)
         warnings = [str(f) for f in findings if f.level == "warning"]

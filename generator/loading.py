@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from . import paths
 from .errors import BrevgenError
 from .models import CalendarConfig, CaseLetterRules, ComplaintRoutes, DeadlineRules, Profile
+from .personal import clean_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -246,9 +247,21 @@ def _nearest_line(loc: FieldPath, lines: dict[FieldPath, int]) -> int | None:
     return None
 
 
+def visible(data: Any) -> Any:
+    """Every string without bidi overrides, zero-width and control characters (tab and newline
+    kept): they can make text read differently on screen than in the file (personal.clean_text)."""
+    if isinstance(data, str):
+        return clean_text(data, keep_newlines=True)[0]
+    if isinstance(data, list):
+        return [visible(item) for item in data]
+    if isinstance(data, dict):
+        return {key: visible(value) for key, value in data.items()}
+    return data
+
+
 def parse_model(model: type[M], data: Any, source: str, lines: dict[FieldPath, int] | None = None) -> M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(visible(data))
     except ValidationError as exc:
         raise BrevgenError(describe_validation_error(source, exc, lines)) from None
 

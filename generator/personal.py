@@ -60,6 +60,12 @@ def clean_text(value: str, keep_newlines: bool = False) -> tuple[str, bool]:
     return cleaned, cleaned != value
 
 
+def hidden_character_lines(text: str) -> list[int]:
+    """Line numbers (from 1) holding characters clean_text removes: for the warnings of a file."""
+    return [number for number, line in enumerate(text.split("\n"), start=1)
+            if not (line.isascii() and line.isprintable()) and clean_text(line.rstrip("\r"), keep_newlines=True)[1]]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-MAX_OUTPUT = 100_000  # characters one text may produce (a letter's phrase is a few hundred)
+MAX_OUTPUT = 1_000_000  # characters one text may produce (a phrase is a few hundred; case text is inserted)
 MAX_ITERATIONS = 10_000  # numbers `range` may hand out in one render, all loops together
 MAX_SECONDS = 2.0
 MAX_POWER = 64

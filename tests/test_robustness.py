@@ -304,7 +304,7 @@ def test_letters_and_overviews_are_owner_only_and_respect_the_umask(tmp_path):
     ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "loops"),
     ("{{ 'x' * 1000000000 }}", "repetition"),
     ("{{ 10 ** 100000 }}", "power"),
-    ("{% for i in range(9000) %}xxxxxxxxxxxxxxxxxxxx{% endfor %}", "longer than"),
+    ("{% for i in range(9000) %}{{ big }}{% endfor %}", "longer than"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself"),
     ("{{ shared.append(1) }}", "not allowed"),
     ("{{ 1 / 0 }}", "ZeroDivisionError"),
@@ -317,7 +317,7 @@ def test_phrase_rendering_is_bounded_and_errors_are_the_phrases(tmp_path, text, 
     shared: list = []
     started = time.monotonic()
     with pytest.raises(BrevgenError, match=words) as caught:
-        library.render("test.bad", {"shared": shared})
+        library.render("test.bad", {"shared": shared, "big": "x" * 200})
     assert time.monotonic() - started < 5
     assert "p.yaml" in str(caught.value) or "not allowed" in str(caught.value)
     assert shared == []
@@ -504,3 +504,26 @@ def test_bidi_and_control_characters_are_removed_from_register_names_with_a_warn
     assert "warning: row 2: name: invisible or control characters removed" in result.output
     assert "warning: row 2: address" in result.output
     assert clean_text("A\u202eB\u2066C\x00D") == ("ABCD", True)
+
+
+def test_bidi_and_control_characters_are_removed_from_case_files_with_a_warning(tmp_path):
+    def hidden(data):
+        data["recipients"][0]["name"] = "Ann\u202ea\u2066 Eksempel\u0007sen"
+    result = cli("letter", case_with(tmp_path, recipients=hidden), "--out", tmp_path / "o", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert "invisible or control characters removed" in result.output
+    page = next((tmp_path / "o").glob("*_1-*.html")).read_text(encoding="utf-8")
+    assert "Anna EksempelSen".replace("S", "s") in page and "\u202e" not in page and "\u2066" not in page
+
+
+def test_two_concurrent_batches_into_one_folder_lose_nothing(tmp_path):
+    out = tmp_path / "o"
+    command = [str(BREVGEN), "transition", "invite", "--register", str(REGISTER), "--meeting", MEETING, "--out", str(out)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in (first, second)]
+    assert sorted(code for code, _ in results) in ([0, 0], [0, 2])
+    assert all("another brevgen run" in err for code, err in results if code == 2)
+    rows = list(csv.DictReader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8"))))
+    assert all((out / r["file"]).is_file() for r in rows) and len(rows) == 8
+    assert not (out / ".brevgen-staging").exists()
