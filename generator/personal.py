@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from typing import Iterable
 
 # Six digits that form a day and month (ddmmyy), an optional separator, four digits; not part of
@@ -27,36 +26,27 @@ def looks_like_cpr(value: str) -> bool:
 
 
 # Bidi embeddings/overrides/isolates, marks, zero-width characters, BOM: invisible, and able to
-# reorder or hide text. Control characters (Cc) other than tab and newline go too.
-_INVISIBLE = frozenset(
-    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
-)
-
-
-def _removed(char: str, keep_newlines: bool) -> bool:
-    if char in _INVISIBLE:
-        return True
-    if keep_newlines and char in "\n\t":
-        return False
-    category = unicodedata.category(char)
-    return category == "Cc" or category in ("Zl", "Zp")
+# reorder or hide text. Control characters (Cc) other than tab and newline go too, and the line
+# and paragraph separators.
+_INVISIBLE = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029"
+_REMOVE_KEEPING_LINES = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_REMOVE = re.compile(f"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]+")
 
 
 def clean_text(value: str, keep_newlines: bool = False) -> tuple[str, bool]:
     """The text without invisible and control characters, and whether any were removed.
 
-    Without `keep_newlines` (names, address lines) a tab or line break becomes a space."""
+    Without `keep_newlines` (names, address lines) tabs and line breaks become one space.
+    With it, tab and newline stay; a carriage return goes (a CRLF file's lines stay lines)."""
     if value.isascii() and value.isprintable():
         return value, False
-    out = []
-    for char in value:
-        if not keep_newlines and char in "\t\n\r":
-            out.append(" ")
-        elif not _removed(char, keep_newlines):
-            out.append(char)
-    cleaned = "".join(out)
-    if not keep_newlines:
-        cleaned = re.sub(r" {2,}", " ", cleaned).strip()
+    if keep_newlines:
+        cleaned = _REMOVE_KEEPING_LINES.sub("", value.replace("\r\n", "\n"))
+        changed = cleaned != value.replace("\r\n", "\n")
+        return cleaned, changed
+    cleaned = _REMOVE.sub("", _BREAKS.sub(" ", value))
+    cleaned = re.sub(r" {2,}", " ", cleaned).strip()
     return cleaned, cleaned != value
 
 
