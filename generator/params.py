@@ -25,7 +25,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Mapping
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from .errors import BrevgenError
 from .models import Model
@@ -41,10 +41,13 @@ _INT_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 class ParamSpec(Model):
-    type: Literal["money", "int", "date", "text"]
+    type: Literal["money", "int", "integer", "number", "date", "text", "choice"]  # integer = int
     rate: str | None = None  # money only: the amount must be the rate table's on the letter's date
+    label: str | None = None  # what the caseworker sees next to the field (Danish)
     min: Decimal | None = None
     max: Decimal | None = None
+    max_length: int = Field(default=TEXT_MAX, ge=1, le=5000)  # text only
+    choices: tuple[str, ...] = ()  # choice only
     required: bool = True
 
     @model_validator(mode="before")
@@ -56,6 +59,8 @@ class ParamSpec(Model):
     def _rate_is_money(self):
         if self.rate and self.type != "money":
             raise ValueError("only a money parameter can take its amount from a rate")
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError("a choice parameter needs `choices` (and only a choice parameter has them)")
         return self
 
 
@@ -152,12 +157,31 @@ def parse_date(value: Any, spec: ParamSpec | None = None) -> dt.date:
 def parse_text(value: Any, spec: ParamSpec | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ParamError("is not a text (write it in quotes if it looks like a number or a date)")
-    if len(value) > TEXT_MAX:
-        raise ParamError(f"is longer than {TEXT_MAX} characters")
+    limit = spec.max_length if spec else TEXT_MAX
+    if len(value) > limit:
+        raise ParamError(f"is longer than {limit} characters")
     return " ".join(value.split())
 
 
-PARSERS = {"money": parse_money, "int": parse_int, "date": parse_date, "text": parse_text}
+def parse_number(value: Any, spec: ParamSpec | None = None) -> Decimal:
+    """A number that is not an amount (a percentage, kilometres): Danish decimal comma, or a
+    whole number; the same refusals as money, without the money bound."""
+    plain = ParamSpec(type="money", min=spec.min if spec else Decimal(0), max=spec.max if spec else MONEY_MAX)
+    try:
+        return parse_money(value, plain)
+    except ParamError as exc:
+        raise ParamError(str(exc).replace(MONEY_FORM, "a number written like 12 or 12,5")) from None
+
+
+def parse_choice(value: Any, spec: ParamSpec | None = None) -> str:
+    choices = spec.choices if spec else ()
+    if not isinstance(value, str) or value not in choices:
+        raise ParamError(f"is not one of the choices: {', '.join(choices)}")
+    return value
+
+
+PARSERS = {"money": parse_money, "int": parse_int, "integer": parse_int, "number": parse_number,
+           "date": parse_date, "text": parse_text, "choice": parse_choice}
 
 
 def _kr(amount: Decimal) -> str:
@@ -204,3 +228,25 @@ def typed(phrase_id: str, specs: Mapping[str, ParamSpec], given: Mapping[str, An
                                "to use the table's amount")
         out[name] = value
     return out
+
+
+def checked_params(phrase_id: str, specs: Mapping[str, ParamSpec], params: Mapping[str, Any],
+                   rates: Mapping[str, Decimal] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The caseworker's parameters checked against the declaration: (converted, problems).
+    Problems read "params.<name>: ..." (for forms that show each field's problem next to it)."""
+    if not specs:
+        return dict(params), []
+    problems = [f"params.{name}: phrase {phrase_id!r} has no parameter {name!r} (it takes: {', '.join(sorted(specs))})"
+                for name in sorted(set(params) - set(specs))]
+    converted: dict[str, Any] = {}
+    for name, spec in specs.items():
+        try:
+            value = typed(phrase_id, {name: spec}, {k: v for k, v in params.items() if k == name}, rates)
+        except BrevgenError as exc:
+            problems.append(f"params.{name}: {exc}")
+            continue
+        if name in value:
+            converted[name] = value[name]
+        elif spec.required and not spec.rate:
+            problems.append(f"params.{name}: phrase {phrase_id!r} needs {name!r}")
+    return converted, problems
