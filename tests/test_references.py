@@ -290,3 +290,17 @@ def test_check_fails_on_a_broken_library(tmp_path):
     assert "sel-100-afslag.yaml: historic-ruling" in result.stderr
     assert "phrase 'begrundelse.helhed': uses satser.kompensation_minimum but does not cite" in result.stderr
     assert "phrase 'begrundelse.helhed': the text cites 'lov nr. 721 af 13. juni 2023' itself" in result.stderr
+
+
+def test_an_old_single_file_registry_still_loads_with_its_entries_unconfirmed(tmp_path):
+    import subprocess as sp
+
+    old = sp.run(["git", "show", "fc6e66f:content/references.yaml"], capture_output=True, text=True, cwd=paths.ROOT)
+    if old.returncode != 0:  # a checkout without that history (e.g. an exported tarball)
+        old_text = "acts:\n  - {id: sel, name: serviceloven, title: Lov om social service, verify: true}\n"
+    else:
+        old_text = old.stdout
+    path = tmp_path / "references.yaml"
+    path.write_text(old_text, encoding="utf-8")
+    registry = load_registry(path)
+    assert registry.data.acts and all(not act.confirmed for act in registry.data.acts)
