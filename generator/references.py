@@ -63,6 +63,18 @@ class Sourced(Model):
     note: str | None = None
     sourced_here: ClassVar[bool] = True  # False: the parts (periods) carry the source instead
 
+    @model_validator(mode="before")
+    @classmethod
+    def _verify_means_unconfirmed(cls, data: Any) -> Any:
+        """`verify: true` (the older marker, "to be checked") is read as `confirmed: false`."""
+        if isinstance(data, dict) and "verify" in data:
+            verify = data["verify"]
+            data = {k: v for k, v in data.items() if k != "verify"}
+            if verify is True and "confirmed" not in data:
+                data["confirmed"] = False
+                data.setdefault("note", "marked `verify: true` (to be checked)")
+        return data
+
     @model_validator(mode="after")
     def _confirmed_needs_a_source(self):
         if not self.sourced_here or getattr(self, "example", False):
@@ -126,6 +138,7 @@ class Provision(Sourced):
     def _periods_inherit_source(cls, data: Any) -> Any:
         """A period without its own source inherits the provision's (written once per provision)."""
         if isinstance(data, dict) and isinstance(data.get("periods"), list):
+            data = cls._verify_means_unconfirmed(data)  # before inheriting (validator order is not ours)
             inherited = {k: data[k] for k in ("source", "checked", "confirmed", "note") if k in data}
             data = {**data, "periods": [({**inherited, **p} if isinstance(p, dict) else p) for p in data["periods"]]}
         return data

@@ -304,3 +304,21 @@ def test_an_old_single_file_registry_still_loads_with_its_entries_unconfirmed(tm
     path.write_text(old_text, encoding="utf-8")
     registry = load_registry(path)
     assert registry.data.acts and all(not act.confirmed for act in registry.data.acts)
+
+
+def test_a_planted_unconfirmed_consolidation_is_listed_by_check_and_refused_by_strict(tmp_path):
+    root = copy_root(tmp_path)
+    case = root / "content" / "examples" / "cases" / "sel-85-bevilling.yaml"  # a full grant
+    assert brevgen(root, "letter", str(case), "--out", str(tmp_path / "before"), "--format", "html", "--strict").returncode == 0
+    acts = root / "content" / "references" / "acts.yaml"
+    text = acts.read_text(encoding="utf-8")
+    # The older marker `verify: true` works as well as `confirmed: false`.
+    text = text.replace('    number: "1129"\n', '    number: "1129"\n    verify: true\n')
+    acts.write_text(text, encoding="utf-8")
+    check = brevgen(root, "check", "--as-of", "2026-11-23")
+    assert check.returncode == 0 and "unconfirmed: sel-lbk-1129-2025:" in check.stdout
+    plain = brevgen(root, "letter", str(case), "--out", str(tmp_path / "plain"), "--format", "html")
+    assert plain.returncode == 0 and "note: sel-85-bevilling.yaml: unconfirmed-reference" in plain.stdout
+    strict = brevgen(root, "letter", str(case), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 2 and "consolidation 'sel-lbk-1129-2025' is not confirmed" in strict.stderr
+    assert not (tmp_path / "strict").exists()
