@@ -126,7 +126,8 @@ def test_rates_by_date(registry):
     assert registry.rates_on(d("2025-08-31")).get("kompensation_minimum") is None  # before the reform
     assert str(registry.rates_on(d("2025-09-01"))["kompensation_minimum"]) == "6660"
     assert str(registry.rates_on(d("2025-12-31"))["kompensation_standard_gruppe1"]) == "1105"
-    assert str(registry.rates_on(d("2026-06-01"))["kompensation_graense_gruppe2"]) == "24000"
+    assert str(registry.rates_on(d("2025-12-31"))["kompensation_graense_gruppe2"]) == "24000"
+    assert str(registry.rates_on(d("2026-01-01"))["kompensation_graense_gruppe2"]) == "25080"  # 2026 level
     assert "no amount in force on 2027-01-01" in registry.cite("kompensation_minimum", d("2027-01-01")).problem
 
 
