@@ -278,19 +278,27 @@ def test_check_fails_on_a_broken_library(tmp_path):
     text = phrases.read_text(encoding="utf-8")
     assert "cites: [sel-97-stk1, ks-sel-97#2]" in text
     text = text.replace("cites: [sel-97-stk1, ks-sel-97#2]", "cites: [sel-97-stk1, ks-sel-97#7]")
-    # A rate used in a text but not cited, and an act's number written in by hand.
-    text = text.replace("Vi har set på, om du kan få hjælp efter andre regler.",
-                        "Vi har set på, om du kan få hjælp efter andre regler, jf. lov nr. 721 af 13. juni 2023. "
-                        "{{ satser.kompensation_minimum }}")
     phrases.write_text(text, encoding="utf-8")
+    # A rate used in a text but not cited, and an act's number written in by hand.
+    extra = root / "phrases" / "zz-test.yaml"
+    extra.write_text("""phrases:
+  - id: test.haandskrevet
+    version: 1
+    title: test
+    slot: test.slot
+    text: "Se lov nr. 721 af 13. juni 2023. {{ satser.kompensation_minimum }}"
+    valid_from: 2016-01-01
+    owner: test
+    reviewed: 2026-11-01
+""", encoding="utf-8")
     case = root / "content" / "examples" / "cases" / "sel-100-afslag.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("references: [pa-e-27-25]", "references: [pa-e-05-19]"), encoding="utf-8")
     result = brevgen(root, "check", "--as-of", "2026-11-23")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "phrase 'begrundelse.regel.sel-97': reference 'ks-sel-97#7' must name a section" in result.stderr
     assert "sel-100-afslag.yaml: historic-ruling" in result.stderr
-    assert "phrase 'begrundelse.helhed': uses satser.kompensation_minimum but does not cite" in result.stderr
-    assert "phrase 'begrundelse.helhed': the text cites 'lov nr. 721 af 13. juni 2023' itself" in result.stderr
+    assert "phrase 'test.haandskrevet': uses satser.kompensation_minimum but does not cite" in result.stderr
+    assert "phrase 'test.haandskrevet': the text cites 'lov nr. 721 af 13. juni 2023' itself" in result.stderr
 
 
 def test_an_old_single_file_registry_still_loads_with_its_entries_unconfirmed(tmp_path):
