@@ -38,8 +38,22 @@ MAX_DEPTH = 64  # nested mappings/sequences
 MAX_NODES = 50_000  # values in a document, counting each alias expansion in full
 
 
+class SourceFloat(float):
+    """A YAML float that remembers how it was written: `2.400` is 2.4 to YAML, but a Danish
+    caseworker typing an amount means two thousand four hundred (generator/params.py)."""
+
+    source_text: str
+
+
+def _construct_float(loader, node):
+    value = SourceFloat(yaml.SafeLoader.construct_yaml_float(loader, node))
+    value.source_text = node.value
+    return value
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader, with an impossible date (2026-02-30) reported as a YAML error with its line."""
+    """The safe loader, with floats that keep their text, and an impossible date (2026-02-30)
+    reported as a YAML error with its line."""
 
 
 def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -52,6 +66,7 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _too_big(path: Path | str, size: int, limit: int) -> BrevgenError:

@@ -24,6 +24,7 @@ from .errors import BrevgenError
 from .formatting import FILTERS
 from .loading import parse_model, read_yaml
 from .models import Model
+from .params import ParamSpec, typed
 from .sandbox import BoundedEnvironment
 
 
@@ -37,7 +38,8 @@ class Phrase(Model):
     parts: tuple[str, ...] = ()  # a composite phrase: the ids of the phrases it bundles
     provisions: tuple[str, ...] = ()  # empty: fits every provision
     decision_types: tuple[str, ...] = ()  # empty: fits every decision type
-    cites: tuple[str, ...] = ()  # reference ids in the registry
+    cites: tuple[str, ...] = ()  # reference ids in the registry (rates too: their amounts are `satser.<id>`)
+    params: dict[str, ParamSpec] = {}  # typed parameters the caseworker fills (generator/params.py)
     valid_from: dt.date
     valid_to: dt.date | None = None
     owner: str
@@ -232,6 +234,7 @@ class PhraseLibrary:
                 tuple(block for part in rendered for block in part.blocks),
                 tuple(dict.fromkeys((*phrase.cites, *(c for part in rendered for c in part.cites)))),
             )
+        params = self.typed_params(phrase_id, params)
         where = self.origins.get(phrase.id, "phrases")
         try:
             text = sandbox.render(self._template(phrase), params)
@@ -242,6 +245,17 @@ class PhraseLibrary:
         except sandbox.TextError as exc:  # the phrase's own fault, not the case file's
             raise BrevgenError(f"{where}: phrase {phrase.id!r} (in the phrase library, not the case file): {exc}") from None
         return RenderedPhrase(phrase.id, phrase.version, text_to_blocks(text), phrase.cites)
+
+    def typed_params(self, phrase_id: str, params: dict[str, Any], given: dict[str, Any] | None = None) -> dict[str, Any]:
+        """`params` with the phrase's declared parameters parsed, and rate-tied amounts taken from
+        `params["satser"]` (the rate table on the letter's date). `given`: the caseworker's own
+        parameters, checked by name too (a misspelt parameter is an error, not ignored)."""
+        phrase = self.get(phrase_id)
+        if not phrase.params:
+            return params
+        if given is not None:
+            typed(phrase.id, phrase.params, given, params.get("satser"), params.get("dated"), strict_names=True)
+        return typed(phrase.id, phrase.params, params, params.get("satser"), params.get("dated"))
 
     def compose(
         self,
