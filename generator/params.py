@@ -98,10 +98,12 @@ def parse_money(value: Any, spec: ParamSpec | None = None) -> Decimal:
         raise ParamError(f"is not {MONEY_FORM}")
     low = spec.min if spec and spec.min is not None else Decimal(0)
     high = spec.max if spec and spec.max is not None else MONEY_MAX
+    # babel cannot format an amount beyond decimal's 28 digits (1e28 raised InvalidOperation)
+    shown = _kr(amount) if abs(amount) < Decimal(10) ** 15 else "the amount"
     if amount < low:
-        raise ParamError(f"{_kr(amount)} is below {_kr(low)}; expected {MONEY_FORM}")
+        raise ParamError(f"{shown} is below {_kr(low)}; expected {MONEY_FORM}")
     if amount > high:
-        raise ParamError(f"{_kr(amount)} is above {_kr(high)}, the largest amount allowed here")
+        raise ParamError(f"{shown} is above {_kr(high)}, the largest amount allowed here")
     if amount != amount.quantize(Decimal("0.01")):
         raise ParamError(f"has more than two decimals (øre); expected {MONEY_FORM}")
     return amount

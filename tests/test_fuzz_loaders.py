@@ -85,3 +85,24 @@ def test_random_bytes_as_a_register(tmp_path_factory, data):
     (folder / "register.csv").write_bytes(data)
     run("transition", "invite", "--register", folder / "register.csv", "--meeting", "2027-02-10",
         "--out", folder / "o", "--dry-run")
+
+
+@SETTINGS
+@given(value=st.one_of(st.text(max_size=20), st.floats(allow_nan=True, allow_infinity=True),
+                       st.integers(-10**30, 10**30), st.none(), st.booleans(),
+                       st.from_regex(r"-?[0-9]{1,12}([.,][0-9]{0,4}){0,3}", fullmatch=True)))
+def test_money_parameters_are_a_sane_amount_or_refused(value):
+    """Item 5 of issue 16 (built in params.py by issue 10): anything typed as an amount is a
+    Decimal between 0 and the bound, or a ParamError; never another exception, inf or nan."""
+    from decimal import Decimal
+
+    from generator.loading import read_yaml_text
+    from generator.params import MONEY_MAX, ParamError, parse_money
+
+    for candidate in (value, *([read_yaml_text(f"v: {value}\n", "case.yaml")[0]["v"]] if isinstance(value, str)
+                               and value.strip() and value.strip()[0].isdigit() else [])):
+        try:
+            amount = parse_money(candidate)
+        except ParamError:
+            continue
+        assert isinstance(amount, Decimal) and amount.is_finite() and Decimal(0) <= amount <= MONEY_MAX
