@@ -104,6 +104,7 @@ class OutputFolder:
         self._lock_fd: int | None = None
         self._puts: dict[str, bool] = {}  # relative path -> private
         self._retire: dict[str, str] = {}  # relative path in out -> where it goes
+        self._remove: set[str] = set()  # relative paths in out deleted at commit
 
     # --- opening: check, create, lock ------------------------------------------------------------
 
@@ -162,6 +163,11 @@ class OutputFolder:
         """Move a file already in the output folder elsewhere in it at commit (e.g. withdrawn/)."""
         self._retire[relative] = to
 
+    def remove(self, relative: str) -> None:
+        """Delete a file of an earlier run at commit (e.g. a bundle this run no longer makes);
+        undone like every other change if the commit fails."""
+        self._remove.add(relative)
+
     # --- committing or undoing --------------------------------------------------------------------
 
     def __exit__(self, kind, exc, traceback) -> None:
@@ -178,6 +184,8 @@ class OutputFolder:
         done: list[tuple[Path, Path | None, Path]] = []  # (target, backup or None, source)
         backups = self.staging / ".replaced"
         moves = [(self.out / old, self.out / new) for old, new in self._retire.items()]
+        moves += [(self.out / rel, self.staging / ".removed" / rel) for rel in sorted(self._remove)
+                  if (self.out / rel).is_file() and rel not in self._puts]
         moves += [(self.staging / rel, self.out / rel) for rel in self._puts]
         try:
             for source, target in moves:

@@ -527,3 +527,22 @@ def test_two_concurrent_batches_into_one_folder_lose_nothing(tmp_path):
     rows = list(csv.DictReader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8"))))
     assert all((out / r["file"]).is_file() for r in rows) and len(rows) == 8
     assert not (out / ".brevgen-staging").exists()
+
+
+def test_output_folder_removes_and_retires_files_only_when_the_run_succeeds(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "old.pdf").write_bytes(b"old")
+    (out / "gone.pdf").write_bytes(b"gone")
+    with pytest.raises(RuntimeError):
+        with output.OutputFolder(out) as folder:
+            folder.put("new.pdf", b"new")
+            folder.remove("old.pdf")
+            folder.retire("gone.pdf", "withdrawn/gone.pdf")
+            raise RuntimeError("a bad case found late")
+    assert snapshot(out) == {"old.pdf": b"old", "gone.pdf": b"gone"}
+    with output.OutputFolder(out) as folder:
+        folder.put("new.pdf", b"new")
+        folder.remove("old.pdf")
+        folder.retire("gone.pdf", "withdrawn/gone.pdf")
+    assert snapshot(out) == {"new.pdf": b"new", "withdrawn/gone.pdf": b"gone"}
