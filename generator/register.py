@@ -2,7 +2,7 @@
 
 One row per recipient (columns in README.md, "Transition invitations"). A bad row never stops
 the run: it becomes a `RowError` (row number, field, problem) and the other rows go on. Problems
-never repeat the value found, except for fields that hold no personal data (role, channel).
+never repeat the value found, not even for role or channel (a name may have been typed there).
 Row numbers are line numbers in the file; the header is line 1.
 """
 
