@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import loading
 from ..case import CaseFile
+from ..delivery.channels import ResolvedChannel, recipient_record, resolved_recipient
 from ..errors import BrevgenError
 from ..models import Role
 from ..phrases import PhraseLibrary, RenderedPhrase, default_library
@@ -37,6 +38,7 @@ class RecipientLetter:
     guidance: Guidance | None
     phrases: tuple[tuple[str, int], ...]
     slots: frozenset[str]  # slots filled by a phrase (for the legal checks)
+    channel: ResolvedChannel | None = None  # the recipient's channel and where it came from
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ def build_decision(
     letters = []
     all_refs: dict[str, Citation] = {}
     for index, recipient in enumerate(case.recipients):
+        # The real channel first: it decides the date of receipt and the deadline (delivery/channels.py).
+        recipient, resolved = resolved_recipient(recipient, "case_file")
         context = {**base, "recipient": {"role": recipient.role.value, "channel": recipient.channel.value}}
         sections: list[Section] = []
         used: list[RenderedPhrase] = []
@@ -172,7 +176,7 @@ def build_decision(
         phrases = tuple(dict.fromkeys([(p.id, p.version) for p in used] + list(guidance.phrases if guidance else ())))
         copies = tuple(
             library.render("afgoerelse.kopi", {**context, "copy": {"name": other.name, "role": other.role.value}}).blocks[0].text
-            for other in case.recipients if other is not recipient
+            for other_index, other in enumerate(case.recipients) if other_index != index
         )
         letter = Letter(
             kind=KIND,
@@ -187,8 +191,8 @@ def build_decision(
             sections=tuple(s for s in sections if s.blocks),
             copies_to=copies,
         )
-        letter = dataclasses.replace(letter, record=_record(case, letter, index, input_sha256, hjemmel, citations, guidance, phrases))
-        letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used))))
+        letter = dataclasses.replace(letter, record=_record(case, letter, index, input_sha256, hjemmel, citations, guidance, phrases, resolved))
+        letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used)), resolved))
     return DecisionLetters(case, source, hjemmel, tuple(all_refs.values()), tuple(letters))
 
 
@@ -200,7 +204,7 @@ def _slots(library: PhraseLibrary, used: list[RenderedPhrase]) -> set[str]:
     return {library.phrases[p.id].slot for p in used if library.phrases[p.id].slot}
 
 
-def _record(case, letter, index, input_sha256, hjemmel, citations, guidance, phrases) -> dict[str, Any]:
+def _record(case, letter, index, input_sha256, hjemmel, citations, guidance, phrases, resolved) -> dict[str, Any]:
     readability = lix(letter.citizen_text)
     return {
         "kind": KIND,
@@ -209,7 +213,7 @@ def _record(case, letter, index, input_sha256, hjemmel, citations, guidance, phr
         "provision": case.provision,
         "decision": case.decision.value,
         "dated": case.dated.isoformat(),
-        "recipient": {"index": index + 1, "role": letter.recipient.role.value, "channel": letter.channel.value},
+        "recipient": recipient_record(letter.recipient, index, resolved),
         "phrases": [{"id": pid, "version": version} for pid, version in phrases],
         "references": [c.as_record() for c in citations],
         "rules_applied": {
