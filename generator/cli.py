@@ -197,5 +197,7 @@ def main() -> None:  # pragma: no cover - entry point
 
 # Sub-apps live in their own modules; imported last because they use the helpers above.
 from .transition_cli import transition_app  # noqa: E402
+from .send_cli import send_command  # noqa: E402
 
 app.add_command(transition_app, name="transition")
+app.add_command(send_command, name="send")
