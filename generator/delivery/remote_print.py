@@ -168,7 +168,7 @@ def _window_problems(page, objects, rules: RemotePrint, raw) -> list[str]:
             continue  # the return-address line (and its rule) above the recipient block
         elif obj.type == raw.FPDF_PAGEOBJ_PATH and _white(obj, raw):
             continue
-        elif obj.type == raw.FPDF_PAGEOBJ_TEXT and box.overlaps(block):
+        elif obj.type == raw.FPDF_PAGEOBJ_TEXT and (box.overlaps(block) or _continues(box, block, slack)):
             problems.append(f"the address does not fit the recipient block ({rules.recipient_block.width_mm:g} x "
                             f"{rules.recipient_block.height_mm:g} mm)")
         else:
@@ -180,6 +180,11 @@ def _window_problems(page, objects, rules: RemotePrint, raw) -> list[str]:
         problems.append(f"the return address is longer than {rules.return_address_max_chars} characters")
     text.close()
     return sorted(set(problems))
+
+
+def _continues(box: Box, block: Box, slack: float) -> bool:
+    """Text starting in the block's column below it: address lines that overflow the block."""
+    return abs(box.left - block.left) <= slack and box.top >= block.top
 
 
 def _pdf_rect(box: Box, height: float) -> tuple[float, float, float, float]:

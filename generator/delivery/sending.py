@@ -147,6 +147,8 @@ def _deliver_one(session: Session, row: Send, letter: Outgoing, transport, peopl
 def send(engine: Engine, letters: list[Outgoing], transport, people: Identities | None, options: SendOptions,
          progress: Callable[[str], None] | None = None) -> Iterator[str]:
     letters, superseded = newest_versions(letters)
+    if hasattr(transport, "recover"):
+        transport.recover()
     ids, skipped = queue(engine, letters, options, transport.name)
     by_uuid = {message_uuid(options.cvr, o.key, o.version): o for o in letters}
     counts = deliver_all(engine, ids, by_uuid, transport, people, options, progress)

@@ -4,8 +4,8 @@
   folder, written atomically (temporary file, fsync, rename), for an integration platform to
   pick up. Writing the same message again finds the same file name with the same bytes and does
   nothing, so a resumed send never makes a second file.
-- `SF1601Transport`: the service platform's KombiPostAfsend through python-serviceplatformen,
-  with the municipality's certificate. Every call carries the same message UUID for the same
+- `SF1601Transport`: the service platform's KombiPostAfsend through python-serviceplatformen's
+  access and MeMo serialisation, with the municipality's certificate. Every call carries the same message UUID for the same
   letter, so a call repeated after a crash or time-out is recognised by the platform.
 
 A transport raises `TransportError` with a reason free of personal data; `retryable` says
@@ -37,6 +37,13 @@ class OutboxTransport:
 
     def __init__(self, folder: Path):
         self.folder = folder
+
+    def recover(self) -> None:
+        """A send killed inside a write leaves `.{uuid}.xml.*.part` (a dot file, which a reader of the
+        outbox ignores); the message itself is delivered again by the resumed send."""
+        if self.folder.is_dir():
+            for leftover in self.folder.glob(".*.part"):
+                leftover.unlink(missing_ok=True)
 
     def deliver(self, message_uuid: str, message, xml: bytes) -> str:
         path = self.folder / f"{message_uuid}.xml"
@@ -127,17 +134,24 @@ def _access_class():
 
 @dataclass
 class SF1601Transport:
-    """KombiPostAfsend ("Digital Post") through python-serviceplatformen's `digital_post.send_message`."""
+    """KombiPostAfsend ("Digital Post"): the library's KombitAccess (certificate, tokens) and its
+    MeMo serialisation, posted as UTF-8 bytes with the configured time-out.
+
+    Why not the library's `digital_post.send_message` itself: it passes the XML to requests as a
+    `str`, which http.client encodes as Latin-1 while the XML declares UTF-8, so "Afgørelse" arrives
+    as invalid UTF-8 and a character outside Latin-1 (an en dash, €) stops the call; and its
+    time-out is fixed at 10 s. The request is otherwise the library's: the same address, headers
+    and `kombi_request` envelope (python-serviceplatformen 3.2, digital_post.py)."""
 
     access: object
+    timeout: float = 10.0
     name: str = "sf1601"
 
     def deliver(self, message_uuid: str, message, xml: bytes) -> str:
         import requests
-        from python_serviceplatformen import digital_post
 
         try:
-            return digital_post.send_message("Digital Post", message, self.access)
+            return post_memo(self.access, message, self.timeout)
         except requests.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else 0
             if status == 409:  # the platform already has this message UUID: it was delivered before
@@ -152,6 +166,32 @@ class SF1601Transport:
             raise TransportError(f"SF1601 refused the certificate or token ({str(exc).split(':')[0]})", retryable=True) from None
 
 
+def post_memo(access, message, timeout: float) -> str:
+    import urllib.parse
+    import uuid
+    from xml.etree import ElementTree
+
+    import requests
+    from python_serviceplatformen.date_helper import format_datetime
+    from python_serviceplatformen.models.xml_util import dataclass_to_xml
+
+    url = urllib.parse.urljoin(access.environment, "service/KombiPostAfsend_1/memos")
+    transaction = str(uuid.uuid4())
+    headers = {
+        "X-TransaktionsId": transaction,
+        "X-TransaktionsTid": format_datetime(dt.datetime.now()),
+        "authorization": access.get_access_token("http://entityid.kombit.dk/service/kombipostafsend/1"),
+        "Content-Type": "application/xml; charset=utf-8",
+    }
+    envelope = ElementTree.Element("kombi_request")
+    ElementTree.SubElement(envelope, "KombiValgKode").text = "Digital Post"
+    envelope.append(dataclass_to_xml(message))
+    body = ElementTree.tostring(envelope, encoding="utf-8", xml_declaration=True)
+    response = requests.post(url, headers=headers, data=body, cert=access.cert_path, timeout=timeout)
+    response.raise_for_status()
+    return transaction
+
+
 def _platform_reason(response) -> str:
     """The platform's own error code or text, short; it describes the message, not the person."""
     if response is None:
@@ -162,5 +202,5 @@ def _platform_reason(response) -> str:
 
 def make_transport(settings, outbox: Path | None = None):
     if settings.transport == "sf1601":
-        return SF1601Transport(platform_access(settings))
+        return SF1601Transport(platform_access(settings), settings.sf1601.timeout_seconds)
     return OutboxTransport(outbox or Path(settings.outbox))
