@@ -66,18 +66,21 @@ def newest_versions(letters: list[Outgoing]) -> tuple[list[Outgoing], list[Outgo
 def queue(engine: Engine, letters: list[Outgoing], options: SendOptions, transport: str) -> tuple[list[int], Counter]:
     """Step 1: the ledger rows of this run (ids to deliver) and what was not queued, and why."""
     skipped: Counter = Counter()
-    to_deliver: list[int] = []
+    uuids = [message_uuid(options.cvr, letter.key, letter.version) for letter in letters]
     with Session(engine) as session, session.begin():
-        for letter in letters:
-            uuid_ = message_uuid(options.cvr, letter.key, letter.version)
-            row = session.scalar(select(Send).where(Send.message_uuid == uuid_))
+        known: dict[str, Send] = {}
+        for start in range(0, len(uuids), 500):  # bounded IN lists
+            chunk = uuids[start:start + 500]
+            known.update((row.message_uuid, row) for row in session.scalars(select(Send).where(Send.message_uuid.in_(chunk))))
+        rows: list[Send] = []
+        for letter, uuid_ in zip(letters, uuids):
+            row = known.get(uuid_)
             if row is None:
                 row = Send(message_uuid=uuid_, letter_key=letter.key, version=letter.version, kind=letter.kind,
                            case_number=letter.case_number or "", person_id=letter.person_id, channel=letter.channel,
                            document=str(letter.main.path), pdf_sha256=sha256_file(letter.main.path),
                            transport=transport, status="queued", attempts=0)
                 session.add(row)
-                session.flush()
             elif row.status == "sent":
                 skipped["already sent"] += 1
                 continue
@@ -88,7 +91,9 @@ def queue(engine: Engine, letters: list[Outgoing], options: SendOptions, transpo
                 row.status, row.reason, row.updated_at = "queued", None, utcnow()
             elif row.attempts:
                 skipped["resumed"] += 1  # killed with a call in doubt: delivered again, same UUID
-            to_deliver.append(row.id)
+            rows.append(row)
+        session.flush()
+        to_deliver = [row.id for row in rows]
     return to_deliver, skipped
 
 
@@ -97,7 +102,7 @@ def deliver_all(engine: Engine, ids: list[int], letters: dict[str, Outgoing], tr
     """Steps 2-4 for each queued row; returns the count per final status."""
     counts: Counter = Counter()
     for row_id in ids:
-        with Session(engine) as session:
+        with Session(engine, expire_on_commit=False) as session:  # the row is ours: no reload after each commit
             row = session.get(Send, row_id)
             if row is None or row.status != "queued":
                 continue
