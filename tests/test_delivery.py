@@ -80,6 +80,8 @@ def letters_sent(out: dict[str, Path]) -> dict[str, dict]:
             record = json.loads(path.read_text(encoding="utf-8"))
             expected[record["delivery"]["message_uuid"]] = {
                 "pdf": folder / record["files"]["pdf"]["name"], "label": record["title"], "kind": record["kind"],
+                "decision": record["kind"] in ("afgoerelse", "klagevejledning") or bool(record["complaint"])
+                or (record["kind"] == "genvurdering" and record["decision"] is not None),
                 "person_id": record["recipient"]["person_id"], "case": record["case_number"], "attachment": None}
     rows = list(csv.DictReader(io.StringIO((out["transition"] / "manifest.csv").read_text(encoding="utf-8"))))
     from generator.delivery.memo import message_uuid
@@ -88,7 +90,7 @@ def letters_sent(out: dict[str, Path]) -> dict[str, dict]:
         if row["channel"] == "digital":  # paper invitations go in the print bundles instead
             pdf = out["transition"] / row["file"]
             expected[message_uuid(PROFILE["cvr"], pdf.stem, 1)] = {
-                "pdf": pdf, "label": row["title"], "kind": "invitation", "person_id": row["person_id"], "case": None,
+                "pdf": pdf, "label": row["title"], "kind": "invitation", "decision": False, "person_id": row["person_id"], "case": None,
                 "attachment": (out["transition"] / row["attachment"], row["attachment_title"])}
     return expected
 
@@ -98,7 +100,9 @@ def test_send_writes_one_memo_message_per_letter_with_the_fields_of_the_letter_a
     expected = letters_sent(out)
     files = sorted(outbox.iterdir())
     assert {p.name for p in files} == {f"{uuid}.xml" for uuid in expected}
-    assert len(expected) == 10 + 3 + 4  # decision letters, complaint guidance, digital invitations
+    kinds = {letter["kind"] for letter in expected.values()}
+    assert {"afgoerelse", "klagevejledning", "invitation", "partshoering", "kvittering"} <= kinds
+    assert sum(1 for letter in expected.values() if letter["kind"] == "invitation") == 4  # the digital ones
     people = cprs()
     for path in files:
         root, letter = memo(path), expected[path.stem]
@@ -110,7 +114,7 @@ def test_send_writes_one_memo_message_per_letter_with_the_fields_of_the_letter_a
         assert field(root, "MessageHeader/Sender/label") == PROFILE["name"]
         assert field(root, "MessageHeader/Recipient/recipientID") == people[letter["person_id"]]
         assert field(root, "MessageHeader/Recipient/idType") == "CPR"
-        decision = letter["kind"] in ("afgoerelse", "klagevejledning")
+        decision = letter["decision"]
         assert field(root, "MessageHeader/legalNotification") == ("true" if decision else "false")
         assert field(root, "MessageHeader/mandatory") == ("true" if decision else "false")
         assert field(root, "MessageHeader/ContentData/CaseID/caseID") == letter["case"]
@@ -126,7 +130,9 @@ def test_send_writes_one_memo_message_per_letter_with_the_fields_of_the_letter_a
             assert "18 år" in title
         else:
             assert extra == []
-    assert "sent now: 17; failed now: 0" in output
+    assert f"sent now: {len(expected)}; failed now: 0" in output
+    flags = {letter["kind"]: letter["decision"] for letter in expected.values() if letter["kind"] != "genvurdering"}
+    assert flags["afgoerelse"] and flags["klagevejledning"] and not flags["partshoering"] and not flags["kvittering"]
 
 
 def test_the_message_uuid_is_stable_and_no_cpr_number_leaves_the_message(sent):
@@ -144,18 +150,20 @@ def test_the_message_uuid_is_stable_and_no_cpr_number_leaves_the_message(sent):
             assert not any(n.encode() in content for n in numbers), path  # records, manifests, the ledger
     status = brevgen("send", "status", data=data)
     assert not any(n in output + status for n in numbers)
-    assert "17 message(s): 0 queued, 17 sent, 0 failed" in status
-    assert status.count("outbox") == 17
+    count = len(letters_sent(out))
+    assert f"{count} message(s): 0 queued, {count} sent, 0 failed" in status
+    assert status.count("outbox") == count
 
 
 def test_sending_again_sends_nothing_and_the_paper_invitations_stay_in_the_print_bundles(sent):
     _, data, outbox, out, _ = sent
     before = {p.name: p.stat().st_mtime_ns for p in outbox.iterdir()}
     again = brevgen("send", *out.values(), "--outbox", outbox, data=data)
-    assert "sent now: 0" in again and "not sent again: 17 already sent" in again
+    count = len(letters_sent(out))
+    assert "sent now: 0" in again and f"not sent again: {count} already sent" in again
     assert {p.name: p.stat().st_mtime_ns for p in outbox.iterdir()} == before
     with sqlite3.connect(data / "brevgen.db") as db:
-        assert db.execute("select count(*), count(distinct message_uuid) from sends").fetchone() == (17, 17)
+        assert db.execute("select count(*), count(distinct message_uuid) from sends").fetchone() == (count, count)
         assert db.execute("select count(*) from sends where kind = 'invitation' and channel != 'digital'").fetchone() == (0,)
 
 

@@ -26,8 +26,6 @@ from python_serviceplatformen.models.xml_util import dataclass_to_xml
 NAMESPACE = memo.NAME_SPACES["memo"]
 # A fixed namespace for brevgen's message UUIDs (uuid5): the same letter always gets the same UUID.
 BREVGEN_UUIDS = uuid.UUID("6f1c8e0a-5b7d-4c53-9a57-0d2f6b1e4a90")
-# Kinds of letter that carry a decision (or its complaint guidance): a legal notification.
-DECISION_KINDS = frozenset({"afgoerelse", "klagevejledning"})
 
 
 def message_uuid(cvr: str, letter_key: str, version: int) -> str:
@@ -50,10 +48,10 @@ class Sender:
     name: str  # the municipality, as the citizen sees it in the mailbox
 
 
-def build_message(*, uuid_: str, letter_key: str, kind: str, label: str, case_number: str | None, cpr: str,
+def build_message(*, uuid_: str, letter_key: str, decision: bool, label: str, case_number: str | None, cpr: str,
                   sender: Sender, main: Document, additional: tuple[Document, ...], created: dt.datetime) -> memo.Message:
-    """The MeMo message. `created` is when the letter was queued, so a resumed send rebuilds the same bytes."""
-    decision = kind in DECISION_KINDS
+    """The MeMo message. `created` is when the letter was queued, so a resumed send rebuilds the same
+    bytes. `decision`: the letter notifies a decision (or carries its complaint guidance)."""
     content = memo.ContentData(caseID=memo.CaseID(caseID=case_number, caseSystem="brevgen")) if case_number else None
     header = memo.MessageHeader(
         messageType="DIGITALPOST",

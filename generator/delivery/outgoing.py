@@ -31,6 +31,16 @@ class Outgoing:
     channel: str
     main: Document
     additional: tuple[Document, ...] = ()
+    decision: bool = False  # notifies a decision, or carries its complaint guidance: a legal notification
+
+
+def notifies_decision(record: dict) -> bool:
+    """A decision letter (also a full grant, which has no complaint guidance), a reconsideration
+    that changes the decision, standalone complaint guidance, or any letter carrying guidance.
+    A hearing or an advance notice names the decision planned, but decides nothing."""
+    kind = record.get("kind")
+    return (kind in ("afgoerelse", "klagevejledning") or bool(record.get("complaint"))
+            or (kind == "genvurdering" and record.get("decision") is not None))
 
 
 def find_letters(sources: list[Path]) -> list[Outgoing]:
@@ -80,6 +90,7 @@ def from_record(path: Path) -> Outgoing | None:
         person_id=recipient.get("person_id"),
         channel=recipient.get("channel", "digital"),
         main=Document(record.get("title") or pdf.stem, pdf),
+        decision=notifies_decision(record),
     )
 
 

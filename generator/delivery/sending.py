@@ -129,7 +129,7 @@ def _deliver_one(session: Session, row: Send, letter: Outgoing, transport, peopl
     if cpr is None:
         why = "no person id in the letter's record" if not row.person_id else f"person id {row.person_id} is not in the identity mapping"
         return finish("failed", f"no CPR number: {why}")
-    message = build_message(uuid_=row.message_uuid, letter_key=row.letter_key, kind=row.kind, label=letter.label,
+    message = build_message(uuid_=row.message_uuid, letter_key=row.letter_key, decision=letter.decision, label=letter.label,
                             case_number=letter.case_number, cpr=cpr, sender=options.sender, main=letter.main,
                             additional=letter.additional, created=row.queued_at)
     xml = to_xml(message)
