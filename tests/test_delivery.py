@@ -432,3 +432,12 @@ def test_a_paper_letter_failing_the_checks_is_left_out_of_the_bundle_and_reporte
     with pikepdf.open(tmp_path / "t" / "print_bundle_post.pdf") as bundle:
         text = b"".join(page.Contents.read_bytes() for page in bundle.pages if "/Contents" in page.obj)
     assert len(bundle.pages) == 8  # two letters of two pages, each with the two-page information letter
+
+
+def test_letter_with_send_writes_then_delivers_to_the_profiles_outbox(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the profile's outbox, output/outbox, is relative to the working folder
+    output = brevgen("letter", EXAMPLES / "cases" / "sel-85-bevilling.yaml", "--out", "letters", "--format", "pdf",
+                     "--send", data=tmp_path / "data")
+    record = json.loads(next((tmp_path / "letters").glob("*.json")).read_text(encoding="utf-8"))
+    assert "sent now: 1" in output
+    assert [p.name for p in (tmp_path / "output" / "outbox").iterdir()] == [f"{record['delivery']['message_uuid']}.xml"]
