@@ -38,11 +38,16 @@ def send_folders(sources: list[Path], outbox: Path | None = None, delivery_confi
     options = SendOptions(cvr=sender_cvr(), sender=Sender(sender_cvr(), loading.profile().name),
                           attempts=sf.attempts if sf and settings.transport == "sf1601" else 1,
                           retry_wait_seconds=sf.retry_wait_seconds if sf else 0.0, retry_failed=retry_failed)
+    from collections import Counter
+
     transport = make_transport(settings, outbox)
-    for line in send(ledger_engine(), letters, transport, identities(settings), options, progress=echo):
+    counts: Counter = Counter()
+    for line in send(ledger_engine(), letters, transport, identities(settings), options, progress=echo, counts=counts):
         echo(line)
     if transport.name == "outbox":
         echo(f"outbox: {transport.folder}")
+    if counts["failed"]:
+        raise click.exceptions.Exit(1)  # recorded in the ledger with their reasons; the run itself went through
 
 
 @click.command(name="send")
@@ -55,7 +60,8 @@ def send_folders(sources: list[Path], outbox: Path | None = None, delivery_confi
 @user_errors
 def send_command(sources: tuple[Path, ...], outbox: Path | None, delivery_config: Path | None, retry_failed: bool,
                  status_filter: str | None, as_json: bool) -> None:
-    """Send written letters as Digital Post, each letter version at most once.
+    """Send written letters as Digital Post, each letter version at most once. Exit status 1 if a
+    message failed in this run (the reasons are in `brevgen send status`).
 
     SOURCES: folders written by `brevgen letter`, `guidance` or `transition invite` (or their
     .json records / manifest.csv). `brevgen send status` lists the send ledger instead."""

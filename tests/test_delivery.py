@@ -296,7 +296,7 @@ def test_sf1601_sends_retries_a_bounded_number_of_times_and_records_failures_wit
         double.script[uuid[2]] = [400]  # refused: not retried
         double.script[uuid[3]] = ["timeout", "timeout"]  # no answer within the client's time-out, twice
         double.accepted[uuid[4]] = 1  # the platform has it already (a call before a crash): a repeat is not a second letter
-        output = brevgen("send", folder, "--delivery-config", config, data=data)
+        output = brevgen("send", folder, "--delivery-config", config, data=data, expect=1)  # 1: some failed
         assert double.cvr_seen == {PROFILE["cvr"]}
         assert double.posted[uuid[0]] == 1 and double.posted[uuid[1]] == 2 and double.posted[uuid[2]] == 1
         assert double.posted[uuid[3]] == 2  # bounded: `attempts` calls, then given up
@@ -441,3 +441,25 @@ def test_letter_with_send_writes_then_delivers_to_the_profiles_outbox(tmp_path, 
     record = json.loads(next((tmp_path / "letters").glob("*.json")).read_text(encoding="utf-8"))
     assert "sent now: 1" in output
     assert [p.name for p in (tmp_path / "output" / "outbox").iterdir()] == [f"{record['delivery']['message_uuid']}.xml"]
+
+
+def test_a_message_is_claimed_by_one_sender_only(tmp_path):
+    from sqlalchemy.orm import Session
+
+    from generator.delivery.sending import _claim
+    from generator.store import make_engine, upgrade
+    from generator.store.sends import Send
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        session.add(Send(message_uuid="u-1", letter_key="k", version=1, kind="afgoerelse", case_number="c", channel="digital",
+                         document="k.pdf", pdf_sha256="0" * 64, transport="outbox", status="queued", attempts=0))
+        session.commit()
+    first, second = Session(engine, expire_on_commit=False), Session(engine, expire_on_commit=False)
+    mine, theirs = first.get(Send, 1), second.get(Send, 1)  # both read attempts = 0
+    assert _claim(first, mine) is True and mine.attempts == 1
+    assert _claim(second, theirs) is False  # the second sender leaves it alone
+    assert _claim(first, mine) is True and mine.attempts == 2  # a retry by the claimer goes on
+    first.close(), second.close()

@@ -29,9 +29,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..store.sends import Send, utcnow
 from .identity import Identities
@@ -134,9 +135,9 @@ def _deliver_one(session: Session, row: Send, letter: Outgoing, transport, peopl
                             additional=letter.additional, created=row.queued_at)
     xml = to_xml(message)
     for attempt in range(1, options.attempts + 1):
-        row.attempts += 1
-        row.updated_at = utcnow()
-        session.commit()  # step 2: the claim, before the call
+        if not _claim(session, row):
+            return "taken"  # another sender (the web app, a second run) claimed it first
+
         try:
             receipt = transport.deliver(row.message_uuid, message, xml)
         except TransportError as exc:
@@ -149,15 +150,38 @@ def _deliver_one(session: Session, row: Send, letter: Outgoing, transport, peopl
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _claim(session: Session, row: Send) -> bool:
+    """Step 2: attempts + 1, committed before the call, only if no one else claimed the row since
+    we read it (optimistic: the attempts we saw must still be there)."""
+    now = utcnow()
+    result = session.execute(
+        update(Send).where(Send.id == row.id, Send.status == "queued", Send.attempts == row.attempts)
+        .values(attempts=row.attempts + 1, updated_at=now)
+        .execution_options(synchronize_session=False)  # the row object is updated below, once
+    )
+    session.commit()
+    if result.rowcount != 1:
+        return False
+    set_committed_value(row, "attempts", row.attempts + 1)
+    set_committed_value(row, "updated_at", now)
+    return True
+
+
 def send(engine: Engine, letters: list[Outgoing], transport, people: Identities | None, options: SendOptions,
-         progress: Callable[[str], None] | None = None) -> Iterator[str]:
+         progress: Callable[[str], None] | None = None, counts: Counter | None = None) -> Iterator[str]:
+    """Queue and deliver; the lines to print. `counts` (if given) receives the count per status."""
     letters, superseded = newest_versions(letters)
     if hasattr(transport, "recover"):
         transport.recover()
     ids, skipped = queue(engine, letters, options, transport.name)
     by_uuid = {message_uuid(options.cvr, o.key, o.version): o for o in letters}
-    counts = deliver_all(engine, ids, by_uuid, transport, people, options, progress)
+    delivered = deliver_all(engine, ids, by_uuid, transport, people, options, progress)
+    if counts is not None:
+        counts.update(delivered)
+    counts = delivered
     yield f"messages: {len(letters)}; sent now: {counts['sent']}; failed now: {counts['failed']}"
+    if counts["taken"]:
+        yield f"left to another sender that claimed them first: {counts['taken']}"
     if skipped.pop("resumed", 0):
         yield "resumed an interrupted send: messages in doubt went again with the same message UUID"
     for why, n in sorted(skipped.items()):
