@@ -91,6 +91,7 @@ def build_guidance(sources: list[Path]) -> tuple[dict[str, Letter], list[str]]:
         add_letters(named, origins, letters, path)
         for index, letter in enumerate(letters, start=1):
             lix = letter.record["lix"]
+            report.extend(f"warning: {path.name}: {w}" for w in letter.record["warnings"])
             report.append(
                 f"{path.name}: recipient {index} ({letter.recipient.role.value}, {letter.channel.value}): "
                 f"deadline {letter.record['complaint']['deadline']['deadline'] if letter.record['complaint']['deadline'] else 'none'}, "

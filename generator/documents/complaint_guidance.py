@@ -126,7 +126,8 @@ def guidance_letters(request: GuidanceRequest, *, input_sha256: str) -> list[Let
                     "complaint": guidance.as_record(),
                     "references": list(guidance.cites),
                     "lix": {"score": readability.score, "band": readability.band},
-                    "warnings": [resolved.warning(f"recipient {index + 1} ({recipient.role.value})")] if resolved.contradicts else [],
+                    "warnings": ([f"channel-contradicts-lookup: {resolved.warning(f'recipient {index + 1} ({recipient.role.value})')}"]
+                                 if resolved.contradicts else []),
                 },
             )
         )
