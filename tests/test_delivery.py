@@ -220,19 +220,16 @@ def make_letters(tmp_path: Path, count: int) -> tuple[Path, Path]:
     return folder, tmp_path / "identities.csv"
 
 
-def test_a_send_of_200_killed_three_times_sends_each_letter_exactly_once(tmp_path):
-    folder, identities = make_letters(tmp_path, 200)
-    config, outbox, data = tmp_path / "delivery.yaml", tmp_path / "outbox", tmp_path / "data"
-    config.write_text(yaml.safe_dump({"transport": "outbox", "identities": str(identities)}), encoding="utf-8")
-    command = [str(BREVGEN), "send", str(folder), "--outbox", str(outbox), "--delivery-config", str(config)]
-    env = {**os.environ, "BREVGEN_DATA": str(data)}
+def kill_three_times_then_resume(command: list[str], env: dict, delivered) -> list[dict]:
+    """Start the send, SIGKILL it when `delivered()` reaches a random count, three times; then let
+    it finish. Returns what `delivered()` showed after each kill and at the end."""
     rng = random.Random()
-    kills, seen = 0, {}
+    kills, seen = 0, []
     for target in sorted(rng.sample(range(10, 190), 3)):
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
-            if outbox.is_dir() and sum(1 for p in outbox.iterdir() if p.suffix == ".xml") >= target:
+            if len(delivered()) >= target:
                 time.sleep(rng.uniform(0, 0.01))  # somewhere inside the next message's steps
                 break
             time.sleep(0.0005)
@@ -240,21 +237,49 @@ def test_a_send_of_200_killed_three_times_sends_each_letter_exactly_once(tmp_pat
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait()
-        files = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in outbox.iterdir() if p.suffix == ".xml"}
-        assert all(files[name] == stamp for name, stamp in seen.items())  # no message written twice
-        seen = files
-    assert kills == 3
+        seen.append(delivered())
+    assert kills == 3  # each run really was killed midway
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
-    files = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in outbox.iterdir()}
-    assert all(files[name] == stamp for name, stamp in seen.items())
-    assert len(files) == 200 and all(name.endswith(".xml") for name in files)  # no gap, no leftover
+    seen.append(delivered())
+    return seen
+
+
+def test_a_send_of_200_killed_three_times_sends_each_letter_exactly_once(tmp_path):
+    folder, identities = make_letters(tmp_path, 200)
+    config, outbox, data = tmp_path / "delivery.yaml", tmp_path / "outbox", tmp_path / "data"
+    config.write_text(yaml.safe_dump({"transport": "outbox", "identities": str(identities)}), encoding="utf-8")
+    command = [str(BREVGEN), "send", str(folder), "--outbox", str(outbox), "--delivery-config", str(config)]
+
+    def in_outbox() -> dict:  # file -> (inode, mtime): a message written twice would change them
+        if not outbox.is_dir():
+            return {}
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in outbox.iterdir() if p.suffix == ".xml"}
+
+    seen = kill_three_times_then_resume(command, {**os.environ, "BREVGEN_DATA": str(data)}, in_outbox)
+    for before, after in zip(seen, seen[1:]):
+        assert all(after[name] == stamp for name, stamp in before.items())  # no message written twice
+    files = seen[-1]
+    assert len(files) == 200 and sorted(p.name for p in outbox.iterdir()) == sorted(files)  # no gap, no leftover
     with sqlite3.connect(data / "brevgen.db") as db:
         rows = db.execute("select message_uuid, status from sends").fetchall()
     assert len(rows) == 200 and {s for _, s in rows} == {"sent"}
     assert {f"{u}.xml" for u, _ in rows} == set(files)
     recipients = [field(memo(outbox / name), "MessageHeader/Recipient/recipientID") for name in files]
     assert sorted(recipients) == sorted(str(1000000000 + n) for n in range(200))  # each letter once
+
+
+def test_a_send_of_200_to_sf1601_killed_three_times_reaches_the_platform_exactly_once_each(tmp_path, certificate):
+    folder, identities = make_letters(tmp_path, 200)
+    config, data = tmp_path / "delivery.yaml", tmp_path / "data"
+    with Double() as double:
+        config.write_text(yaml.safe_dump(double.settings(certificate, identities)), encoding="utf-8")
+        command = [str(BREVGEN), "send", str(folder), "--delivery-config", str(config)]
+        kill_three_times_then_resume(command, {**os.environ, "BREVGEN_DATA": str(data)}, lambda: dict(double.accepted))
+        assert len(double.accepted) == 200 and set(double.accepted.values()) == {1}  # each accepted once
+        assert sum(double.posted.values()) <= 200 + 3  # at most one call in doubt per kill
+    with sqlite3.connect(data / "brevgen.db") as db:
+        assert db.execute("select status, count(*) from sends group by status").fetchall() == [("sent", 200)]
 
 
 # --- SF1601 against the local test double -----------------------------------------------------------

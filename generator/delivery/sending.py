@@ -137,7 +137,6 @@ def _deliver_one(session: Session, row: Send, letter: Outgoing, transport, peopl
     for attempt in range(1, options.attempts + 1):
         if not _claim(session, row):
             return "taken"  # another sender (the web app, a second run) claimed it first
-
         try:
             receipt = transport.deliver(row.message_uuid, message, xml)
         except TransportError as exc:
