@@ -54,6 +54,11 @@ class Plan:
     letters: tuple[Letter, ...]  # one per addressee, same order
     information: Attachment
     formats: tuple[str, ...]
+    channels: dict = None  # person id -> ResolvedChannel (delivery/channels.py)
+
+    def channel_warnings(self) -> list[str]:
+        return [f"warning: {resolved.warning(f'person id {pid}')}"
+                for pid, resolved in (self.channels or {}).items() if resolved.contradicts]
 
     @property
     def information_name(self) -> str:
@@ -70,7 +75,7 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
     meeting = schedule.meeting_on(meeting_day, schedule_path or DEFAULT_SCHEDULE)
     register = read_register(register_path)
     dated = letter_date(meeting.date)
-    people = tuple(addressees(register, meeting.date))
+    people, channels = resolve_channels(tuple(addressees(register, meeting.date)))
     return Plan(
         register=register,
         schedule=schedule,
@@ -81,11 +86,29 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
                       for a in people),
         information=information_attachment(schedule, dated),
         formats=("pdf", "docx") if docx else ("pdf",),
+        channels=channels,
     )
+
+
+def resolve_channels(people: tuple[Addressee, ...]) -> tuple[tuple[Addressee, ...], dict]:
+    """Each recipient's real channel, before the letters are dated (delivery/channels.py)."""
+    from .delivery.channels import resolve
+
+    rows: dict[str, object] = {}
+    channels = {}
+    for addressee in people:
+        for row in (addressee.youth, addressee.person):
+            if row.person_id not in rows:
+                resolved = resolve(row.recipient, "register")
+                channels[row.person_id] = resolved
+                rows[row.person_id] = row.model_copy(update={"channel": resolved.channel})
+    resolved_people = tuple(Addressee(rows[a.youth.person_id], rows[a.person.person_id]) for a in people)
+    return resolved_people, {a.person.person_id: channels[a.person.person_id] for a in people}
 
 
 def dry_run_lines(plan: Plan) -> Iterator[str]:
     yield f"meeting {plan.meeting.date}; letters dated {plan.dated}; nothing is written (--dry-run)"
+    yield from plan.channel_warnings()
     for a in plan.addressees:
         files = ", ".join(plan.files_of(a).values())
         yield f"{a.person.person_id:<12} {a.role.value:<8} {a.person.channel.value:<10} about {a.youth.person_id}: {files} + {plan.information_name}"
@@ -178,7 +201,7 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
             store(addressee, rendered)
 
     # Letters of people no longer invited (left the register, moved, changed format) leave the
-    # active set: moved to withdrawn/, never left beside the manifest or put in the bundle.
+    # active set: moved to withdrawn/, never left beside the manifest or put in a bundle.
     withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in planned)
     for name in withdrawn:
         folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
@@ -186,13 +209,12 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     info = render_attachment_pdf(plan.information)
     folder.put(plan.information_name, info)
     folder.put("errors.csv", errors_csv(plan.register))
-    contents = {name: path.read_bytes() for name, path in final.items()}
+    contents = {name: path.read_bytes() for name, path in final.items()}  # the final bytes, checked fresh
     folder.put("manifest.csv", manifest_csv(plan, contents, planned, sha256(info)))
-    paper = [contents[plan.files_of(a)["pdf"]] for a in plan.addressees if a.person.channel.is_paper]
-    bundle, pages = print_bundle(paper, info)
-    folder.put("print_bundle.pdf", bundle)
+    bundle_lines = write_print_bundles(plan, folder, contents, info)
     folder.put("summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
+    yield from plan.channel_warnings()
     yield f"written now: {written}; already there (kept unchanged): {kept}"
     rewritten = written - reasons[NEW]
     if rewritten:
@@ -202,10 +224,53 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         yield f"rewritten damaged file: {name}"
     if withdrawn:
         yield f"moved to {WITHDRAWN}/ (person no longer invited by the register): {len(withdrawn)} file(s)"
-    yield f"print bundle: {len(paper)} paper letters, {pages} pages"
+    yield from bundle_lines
     yield from register_warning_lines(plan.register)
     yield from summary_lines(plan)
-    yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, print_bundle.pdf, {plan.information_name}, {LETTERS}/"
+    yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {', '.join(BUNDLES.values())}, {REJECTED}, {plan.information_name}, {LETTERS}/"
+
+
+# --- remote print ------------------------------------------------------------------------------
+
+# One bundle per postage class: a quick letter is paid and handled apart from ordinary post.
+BUNDLES = {"post": "print_bundle_post.pdf", "quickpost": "print_bundle_quickpost.pdf"}
+REJECTED = "print_rejected.csv"
+OLD_BUNDLE = "print_bundle.pdf"  # one bundle for all classes, before postage classes were kept apart
+
+
+def write_print_bundles(plan: Plan, folder: OutputFolder, contents: dict[str, bytes], attachment: bytes) -> list[str]:
+    """Check every paper letter against the remote-print requirements, bundle those that pass per
+    postage class, and report those that fail (left out, never printed unseen). Staged, like
+    everything else of the run; bundles this run does not make are removed at commit."""
+    from .delivery.remote_print import check_pdf
+
+    attachment_problems = check_pdf(attachment, window_page=False)
+    by_class: dict[str, list[bytes]] = {channel: [] for channel in BUNDLES}
+    rejected: list[list[object]] = [["file", "channel", "problem"]]
+    for a in plan.addressees:
+        if not a.person.channel.is_paper:
+            continue
+        name = plan.files_of(a)["pdf"]
+        data = contents[name]
+        problems = check_pdf(data) + [f"{plan.information_name}: {p}" for p in attachment_problems]
+        if problems:
+            rejected.extend([name, a.person.channel.value, problem] for problem in problems)
+        else:
+            by_class[a.person.channel.value].append(data)
+    lines = []
+    for channel, name in BUNDLES.items():
+        if not by_class[channel]:
+            folder.remove(name)
+            continue
+        bundle, pages = print_bundle(by_class[channel], attachment)
+        folder.put(name, bundle)
+        lines.append(f"print bundle {channel}: {len(by_class[channel])} letters, {pages} pages ({name})")
+    folder.remove(OLD_BUNDLE)  # a stale mixed bundle must not be printed by mistake
+    folder.put(REJECTED, _csv(rejected))
+    failed = {row[0] for row in rejected[1:]}
+    if failed:
+        lines.append(f"left out of the print bundles, failing the remote-print checks: {len(failed)} letter(s), see {REJECTED}")
+    return lines
 
 
 def _files(folder: Path) -> list[Path]:
@@ -230,12 +295,14 @@ def errors_csv(register: Register) -> bytes:
 
 def manifest_csv(plan: Plan, contents: dict[str, bytes], planned: dict[str, str], info_sha: str) -> bytes:
     """One row per file: ids, role, channel, file, SHA-256, input fingerprint; never a name, address or CPR number."""
-    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment",
-                                 "attachment_sha256", "input_fingerprint"]]
-    for a in plan.addressees:
+    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256",
+                                 "channel_source", "title", "attachment_title", "input_fingerprint"]]
+    for a, letter in zip(plan.addressees, plan.letters):
+        source = plan.channels[a.person.person_id].source if plan.channels else "register"
         for name in plan.files_of(a).values():
             rows.append([a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
-                         sha256(contents[name]), plan.information_name, info_sha, planned[name]])
+                         sha256(contents[name]), plan.information_name, info_sha,
+                         source, letter.title, plan.information.title, planned[name]])
     return _csv(rows)
 
 

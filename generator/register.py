@@ -19,11 +19,10 @@ from pydantic import Field, ValidationError, field_validator
 
 from .errors import BrevgenError
 from .loading import MAX_TEXT_BYTES, read_text
-from .personal import clean_text, looks_like_cpr
-from .models import Channel, Model, Recipient, Role
+from .personal import clean_text
+from .models import PERSON_ID, Channel, Model, Recipient, Role, not_a_cpr_number
 
 COLUMNS = ("person_id", "role", "youth_id", "name", "birth_date", "address", "postcode", "city", "channel")
-PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
 MAX_FIELD = 1000  # characters in one field; csv's own limit (128 KB) raised an exception
 CLEANED = ("name", "address", "city")  # printed on the envelope: invisible characters removed
 PATTERN_PROBLEMS = {
@@ -55,15 +54,13 @@ class RegisterRow(Model):
     @field_validator("person_id", "youth_id")
     @classmethod
     def _not_a_cpr_number(cls, value: str | None) -> str | None:
-        if value is not None and looks_like_cpr(value):
-            raise ValueError("looks like a CPR number; use the case system's person id")
-        return value
+        return not_a_cpr_number(value)
 
     @property
     def recipient(self) -> Recipient:
         return Recipient(
             role=Role(self.role), name=self.name, address=(self.address,), postcode=self.postcode,
-            city=self.city, channel=self.channel,
+            city=self.city, channel=self.channel, person_id=self.person_id,
         )
 
 

@@ -101,7 +101,7 @@ def test_resumed_batch_rewrites_stale_and_damaged_letters_and_withdraws_the_depa
     assert "moved to withdrawn/" in again.stdout
     assert (out / "withdrawn" / Path(other["file"]).name).is_file() and not (out / other["file"]).exists()
     assert "Rettet Adresse 77" in pdf_text(out / post["file"])
-    bundle = pdf_text(out / "print_bundle.pdf")
+    bundle = "\n".join(pdf_text(path) for path in sorted(out.glob("print_bundle_*.pdf")))
     assert "Rettet Adresse 77" in bundle  # the bundle holds the corrected letter, never the stale one
     old_street = next(line for line in REGISTER.read_text(encoding="utf-8").splitlines()
                       if line.startswith(post["person_id"] + ",")).split(",")[5]
