@@ -41,20 +41,33 @@ def nobreak(text: str) -> str:
     return text
 
 
-def address_style(lines: tuple[str, ...] | list[str]) -> str:
-    """Font size and line height that keep the recipient lines inside the 59 x 21 mm window block.
+_WINDOW_SIZES = ((10, 1.4), (9, 1.25), (8, 1.2), (7, 1.15), (6.5, 1.1), (6, 1.1), (5.5, 1.05))
 
-    An estimate on the safe side (an average character 0.62 em wide, long words broken anywhere):
-    the normal 10 pt when it fits, else the largest size down to 5.5 pt that does."""
+
+def _window_fit(lines) -> str | None:
+    """The largest font size and line height at which the lines fit the 59 x 21 mm window block.
+
+    An estimate on the safe side (an average character 0.62 em wide, long words broken anywhere)."""
     import math
 
     width_mm, height_mm, pt_mm = 59.0, 21.0, 0.3528
-    for size, leading in ((10, 1.4), (9, 1.25), (8, 1.2), (7, 1.15), (6.5, 1.1), (6, 1.1), (5.5, 1.05)):
+    for size, leading in _WINDOW_SIZES:
         per_line = max(1, int(width_mm / (size * pt_mm * 0.62)))
         rows = sum(max(1, math.ceil(len(line) / per_line)) for line in lines)
         if rows * size * leading * pt_mm <= height_mm:
             return f"font-size: {size}pt; line-height: {leading}"
-    return "font-size: 5.5pt; line-height: 1.05"
+    return None
+
+
+def fits_window(lines) -> bool:
+    """Whether name and address fit the envelope window at 5.5 pt or more (checked at input)."""
+    return _window_fit(lines) is not None
+
+
+def address_style(lines: tuple[str, ...] | list[str]) -> str:
+    """Style of the recipient block: 10 pt when the lines fit the window, else the largest size
+    down to 5.5 pt that does (the input models refuse what does not fit even then)."""
+    return _window_fit(lines) or "font-size: 5.5pt; line-height: 1.05"
 
 
 FILTERS = {"dato": dato, "ugedag": ugedag, "kroner": kroner, "nobreak": nobreak, "address_style": address_style}

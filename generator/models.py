@@ -11,7 +11,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import BrevgenError
+from .formatting import fits_window
 from .personal import clean_text, looks_like_cpr
+
+WINDOW_PROBLEM = ("name and address are too long for the envelope window (59 x 21 mm, even in small type); "
+                  "shorten them, e.g. abbreviate or leave out a line")
 
 
 # Dates brevgen computes with: deadlines, ages and holidays are known for these years; a date
@@ -156,11 +160,11 @@ class Role(str, Enum):
 class Recipient(Model):
     # Lengths bound what the envelope window must hold (59 x 21 mm; formatting.address_style).
     role: Role
-    name: str = Field(min_length=1, max_length=80)
-    address: tuple[Annotated[str, Field(min_length=1, max_length=80)], ...] = Field(
-        min_length=1, max_length=3, description="street lines")
+    name: str = Field(min_length=1, max_length=200)
+    address: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(
+        min_length=1, max_length=8, description="street lines")
     postcode: str = Field(pattern=r"^\d{4}$")
-    city: str = Field(min_length=1, max_length=40)
+    city: str = Field(min_length=1, max_length=100)
     channel: Channel
     # The case system's id for the recipient: the key for the CPR look-up (identity adapter) and
     # the channel look-up when a letter is sent. Optional: without it the typed channel is used.
@@ -183,6 +187,12 @@ class Recipient(Model):
         if isinstance(value, (list, tuple)):
             return tuple(clean_text(v)[0] if isinstance(v, str) else v for v in value)
         return value
+
+    @model_validator(mode="after")
+    def _fits_the_window(self):
+        if not fits_window(self.address_lines):
+            raise ValueError(WINDOW_PROBLEM)
+        return self
 
     @property
     def address_lines(self) -> tuple[str, ...]:

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .errors import BrevgenError
 from .loading import MAX_TEXT_BYTES, read_text
 from .personal import clean_text
-from .models import PERSON_ID, Channel, Model, Recipient, Role, not_a_cpr_number
+from .formatting import fits_window
+from .models import PERSON_ID, WINDOW_PROBLEM, Channel, Model, Recipient, Role, not_a_cpr_number
 
 COLUMNS = ("person_id", "role", "youth_id", "name", "birth_date", "address", "postcode", "city", "channel")
 MAX_FIELD = 1000  # characters in one field; csv's own limit (128 KB) raised an exception
@@ -55,6 +56,12 @@ class RegisterRow(Model):
     @classmethod
     def _not_a_cpr_number(cls, value: str | None) -> str | None:
         return not_a_cpr_number(value)
+
+    @model_validator(mode="after")
+    def _fits_the_window(self) -> RegisterRow:
+        if not fits_window((self.name, self.address, f"{self.postcode} {self.city}")):
+            raise ValueError(WINDOW_PROBLEM)
+        return self
 
     @property
     def recipient(self) -> Recipient:
@@ -142,7 +149,7 @@ def _parse_row(raw: dict, line: int, register: Register) -> RegisterRow | None:
     except ValidationError as exc:
         row = None
         for problem in exc.errors(include_url=False):
-            name = str(problem["loc"][0]) if problem["loc"] else "(row)"
+            name = str(problem["loc"][0]) if problem["loc"] else ("address" if WINDOW_PROBLEM in problem["msg"] else "(row)")
             message = "this field is required" if problem["type"] == "missing" else problem["msg"]
             if problem["type"] == "string_pattern_mismatch":
                 message = PATTERN_PROBLEMS.get(name, message)

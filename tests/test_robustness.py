@@ -546,3 +546,13 @@ def test_output_folder_removes_and_retires_files_only_when_the_run_succeeds(tmp_
         folder.remove("old.pdf")
         folder.retire("gone.pdf", "withdrawn/gone.pdf")
     assert snapshot(out) == {"new.pdf": b"new", "withdrawn/gone.pdf": b"gone"}
+
+
+def test_name_and_address_that_cannot_fit_the_window_even_small_are_refused_at_input(tmp_path):
+    register = write_register(tmp_path, ["U1,youth,,Navn,2011-01-01," + "Vej" * 200 + ",9999,By,post"])
+    result = cli("transition", "invite", "--register", register, "--meeting", MEETING, "--out", tmp_path / "o", "--dry-run")
+    assert "skipped: row 2: address: name and address are too long for the envelope window" in result.output
+
+    def too_long(data):
+        data["recipients"][0].update(address=["Vej" * 60] * 5)
+    refused(cli("letter", case_with(tmp_path, recipients=too_long), "--out", tmp_path / "l"), "envelope window")
