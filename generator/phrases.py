@@ -25,6 +25,7 @@ from .errors import BrevgenError
 from .formatting import FILTERS
 from .loading import parse_model, read_yaml
 from .models import Model
+from .phrase_params import ParamSpec
 
 
 class Phrase(Model):
@@ -38,6 +39,7 @@ class Phrase(Model):
     provisions: tuple[str, ...] = ()  # empty: fits every provision
     decision_types: tuple[str, ...] = ()  # empty: fits every decision type
     cites: tuple[str, ...] = ()  # reference ids in the registry
+    params: dict[str, ParamSpec] = {}  # typed parameters the caseworker fills in (phrase_params.py)
     valid_from: dt.date
     valid_to: dt.date | None = None
     owner: str

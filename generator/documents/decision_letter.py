@@ -17,6 +17,7 @@ from .. import loading
 from ..case import CaseFile
 from ..errors import BrevgenError
 from ..models import Role
+from ..phrase_params import checked_params
 from ..phrases import PhraseLibrary, RenderedPhrase, default_library
 from ..readability import lix
 from ..references import Citation, Registry, default_registry
@@ -79,11 +80,14 @@ def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context:
             )
         if not phrase.valid_on(case.dated):
             raise BrevgenError(f"{where}.id: phrase {choice.id!r} is not valid on {case.dated}")
+        params, problems = checked_params(choice.id, phrase.params, choice.params)
+        if problems:
+            raise BrevgenError("; ".join(f"{where}.{problem}" for problem in problems))
         try:
-            library.render(choice.id, {**context, **choice.params})
+            library.render(choice.id, {**context, **params})
         except BrevgenError as exc:
             raise BrevgenError(f"{where}.params: {exc}") from None
-        by_slot.setdefault(phrase.slot, []).append((choice.id, choice.params))
+        by_slot.setdefault(phrase.slot, []).append((choice.id, params))
     return by_slot
 
 
