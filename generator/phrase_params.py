@@ -26,10 +26,11 @@ from pydantic import Field
 
 from .models import Model
 
-ParamType = Literal["integer", "number", "money", "date", "text", "choice"]
+ParamType = Literal["integer", "int", "number", "money", "date", "text", "choice"]
 
 _EXPECTED = {
     "integer": "a whole number",
+    "int": "a whole number",
     "number": "a number",
     "money": "an amount in kroner (a number)",
     "date": "a date (YYYY-MM-DD)",
@@ -66,18 +67,31 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+def danish_amount(text: str) -> str:
+    """'2.400,50' or '2.400 kr.' as written in Danish -> '2400.50' (a dot groups thousands)."""
+    text = text.removesuffix("kr.").strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if "." in text and all(len(group) == 3 for group in text.split(".")[1:]):
+        return text.replace(".", "")
+    return text
+
+
 def _convert(spec: ParamSpec, value: Any) -> Any:
     """The value as the phrase text uses it, or raise ValueError."""
-    if spec.type in ("integer", "number", "money"):
+    if spec.type in ("integer", "int", "number", "money"):
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
             raise ValueError
+        text = str(value).strip()
+        if spec.type == "money" and isinstance(value, str):
+            text = danish_amount(text)
         try:
-            number = Decimal(str(value).strip())
+            number = Decimal(text)
         except InvalidOperation:
             raise ValueError from None
         if not number.is_finite():
             raise ValueError
-        if spec.type == "integer":
+        if spec.type in ("integer", "int"):
             if number != number.to_integral_value():
                 raise ValueError
             converted: Any = int(number)
