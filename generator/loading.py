@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from . import paths
 from .errors import BrevgenError
-from .models import CalendarConfig, ComplaintRoutes, DeadlineRules, Profile
+from .models import CalendarConfig, ComplaintRoutes, DeadlineRules, Model, Profile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -171,3 +171,14 @@ def deadline_rules() -> DeadlineRules:
 @lru_cache(maxsize=None)
 def complaint_routes() -> ComplaintRoutes:
     return load_model(ComplaintRoutes, paths.CONTENT / "complaint_routes.yaml")
+
+
+class DevelopmentPlan(Model):
+    """content/development_plan.yaml: the provisions every letter must be possible for."""
+
+    example: bool = False
+    provisions: tuple[str, ...] = Field(min_length=1)
+
+
+def development_plan(path: Path | None = None) -> list[str]:
+    return list(load_model(DevelopmentPlan, path or paths.CONTENT / "development_plan.yaml").provisions)
