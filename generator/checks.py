@@ -161,6 +161,7 @@ CONTEXT_NAMES = frozenset({
 def phrase_parameter_problems(library) -> tuple[list[str], list[str]]:
     """Typed parameters (phrase_params.py): a phrase that declares `params` must declare every
     other name its text uses. Returns (problems, chosen phrases that still take untyped values)."""
+    import jinja2
     from jinja2 import meta
 
     from .phrases import text_environment
@@ -171,7 +172,11 @@ def phrase_parameter_problems(library) -> tuple[list[str], list[str]]:
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         if phrase.text is None:
             continue
-        names = meta.find_undeclared_variables(env.parse(phrase.text)) - CONTEXT_NAMES
+        try:
+            names = meta.find_undeclared_variables(env.parse(phrase.text)) - CONTEXT_NAMES
+        except jinja2.TemplateSyntaxError:
+            continue  # reported by PhraseLibrary.compile_all
+
         undeclared = sorted(names - set(phrase.params))
         if phrase.params and undeclared:
             problems.append(f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r} uses "
