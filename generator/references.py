@@ -17,6 +17,7 @@ nobody could confirm at a public source carries `confirmed: false`; its citation
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -419,6 +420,18 @@ class Registry:
                         f"after the phrase was last reviewed on {reviewed}")
         return None
 
+    def written_citation_problem(self, written: str, as_of: dt.date) -> str:
+        """Why a consolidation or order written into a phrase text by hand is wrong on `as_of`."""
+        number = re.search(r"nr\.\s*(\d+)", written).group(1)
+        year = int(re.search(r"(\d{4})$", written).group(1))
+        texts = [c for c in (*self.data.consolidations, *self.data.documents)
+                 if c.number == number and c.date and c.date.year == year]
+        if not texts:
+            return "written into the phrase text by hand, and not in the registry"
+        if not any(t.in_force(as_of) for t in texts):
+            return f"written into the phrase text by hand, and not in force on {as_of}" + _replaced(texts[0].replaced_by)
+        return "written into the phrase text by hand: it will not follow the next consolidation"
+
     # --- what nobody could confirm ------------------------------------------------------------
 
     def unconfirmed_entries(self) -> list[str]:
@@ -518,4 +531,47 @@ def outdated(library, registry: Registry, as_of: dt.date) -> list[tuple[str, str
             changed = registry.changed_since(ref, phrase.reviewed, as_of)
             if changed:
                 rows.append((phrase.id, ref, changed))
+        for written in hardcoded_citations(phrase.text or ""):
+            rows.append((phrase.id, written, registry.written_citation_problem(written, as_of)))
     return rows
+
+
+# --- what phrase texts must not do by hand -------------------------------------------------------
+
+_RATE_USE = re.compile(r"satser\.([a-z][a-z0-9_]*)|satser\[['\"]([a-z][a-z0-9_]*)['\"]\]")
+_HARDCODED = re.compile(r"\b(?:lovbekendtgørelse|bekendtgørelse|lov|vejledning)\s+nr\.\s*\d+\s+af\s+\d{1,2}\.\s*\w+\s+\d{4}",
+                        re.IGNORECASE)
+
+
+def rates_used(text: str) -> set[str]:
+    """The rate ids a phrase text reads as satser.<id>."""
+    return {a or b for a, b in _RATE_USE.findall(text)}
+
+
+def hardcoded_citations(text: str) -> list[str]:
+    """Consolidated acts and orders written into a phrase text by number: they go stale the day
+    the act is consolidated again, so they belong in the registry, resolved by date."""
+    return [m.group(0) for m in _HARDCODED.finditer(text)]
+
+
+class LawOnDate:
+    """What phrase texts see as `lov`: `lov['sel-100-stk2'].paragraph` is "§ 100, stk. 2" on the
+    letter's date. A reference that does not resolve that day is missing (StrictUndefined stops
+    the letter), never a stale number."""
+
+    def __init__(self, registry: Registry, on: dt.date):
+        self._registry, self._on = registry, on
+
+    def __getitem__(self, ref: str) -> dict[str, Any]:
+        citation = self._registry.cite(ref, self._on)
+        if citation.problem or citation.kind != "rule":
+            raise KeyError(ref)
+        return citation.facts
+
+
+_LAW_USE = re.compile(r"lov\[['\"]([^'\"]+)['\"]\]")
+
+
+def laws_used(text: str) -> set[str]:
+    """The provision ids a phrase text reads as lov['<id>']."""
+    return set(_LAW_USE.findall(text))
