@@ -112,8 +112,8 @@ def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date)
 
 
 def _case_provisions() -> set[str]:
-    """The provisions the example cases are decided under (read as plain YAML: a broken case is
-    reported by the example check itself)."""
+    """The provisions the example decision letters are decided under (read as plain YAML: a broken
+    case is reported by the example check itself)."""
     from .loading import read_yaml
 
     found = set()
@@ -122,7 +122,7 @@ def _case_provisions() -> set[str]:
             data, _ = read_yaml(path)
         except BrevgenError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("provision"), str):
+        if isinstance(data, dict) and isinstance(data.get("provision"), str) and data.get("kind", "decision") == "decision":
             found.add(data["provision"])
     return found
 
