@@ -278,9 +278,10 @@ def test_check_fails_on_a_broken_library(tmp_path):
     assert "cites: [sel-97-stk1, ks-sel-97#2]" in text
     text = text.replace("cites: [sel-97-stk1, ks-sel-97#2]", "cites: [sel-97-stk1, ks-sel-97#7]")
     # A rate used in a text but not cited, and an act's number written in by hand.
-    text = text.replace("Vi har set på, om du kan få hjælp efter andre regler.",
-                        "Vi har set på, om du kan få hjælp efter andre regler, jf. lov nr. 721 af 13. juni 2023. "
-                        "{{ satser.kompensation_minimum }}")
+    helhed = "og på om du kan få hjælp efter andre regler."
+    assert helhed in text
+    text = text.replace(helhed, "og på om du kan få hjælp efter andre regler, jf. lov nr. 721 af 13. juni 2023. "
+                                "{{ satser.kompensation_minimum }}", 1)  # the first: begrundelse.helhed
     phrases.write_text(text, encoding="utf-8")
     case = root / "content" / "examples" / "cases" / "sel-100-afslag.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("references: [pa-e-27-25]", "references: [pa-e-05-19]"), encoding="utf-8")
