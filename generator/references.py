@@ -63,6 +63,18 @@ class Sourced(Model):
     note: str | None = None
     sourced_here: ClassVar[bool] = True  # False: the parts (periods) carry the source instead
 
+    @model_validator(mode="before")
+    @classmethod
+    def _verify_means_unconfirmed(cls, data: Any) -> Any:
+        """`verify: true` (the older marker, "to be checked") is read as `confirmed: false`."""
+        if isinstance(data, dict) and "verify" in data:
+            verify = data["verify"]
+            data = {k: v for k, v in data.items() if k != "verify"}
+            if verify is True and "confirmed" not in data:
+                data["confirmed"] = False
+                data.setdefault("note", "marked `verify: true` (to be checked)")
+        return data
+
     @model_validator(mode="after")
     def _confirmed_needs_a_source(self):
         if not self.sourced_here or getattr(self, "example", False):
@@ -126,6 +138,7 @@ class Provision(Sourced):
     def _periods_inherit_source(cls, data: Any) -> Any:
         """A period without its own source inherits the provision's (written once per provision)."""
         if isinstance(data, dict) and isinstance(data.get("periods"), list):
+            data = cls._verify_means_unconfirmed(data)  # before inheriting (validator order is not ours)
             inherited = {k: data[k] for k in ("source", "checked", "confirmed", "note") if k in data}
             data = {**data, "periods": [({**inherited, **p} if isinstance(p, dict) else p) for p in data["periods"]]}
         return data
@@ -489,7 +502,7 @@ def load_registry(path: Path | Iterable[Path] | None = None) -> Registry:
     origins: dict[str, str] = {}
     example = False
     for file in files:
-        part = load_model(RegistryFile, file)
+        part = _load_legacy(file) if file.name == LEGACY_FILE else load_model(RegistryFile, file)
         example = example or part.example
         for name in LISTS:
             for entry in getattr(part, name):
@@ -505,6 +518,28 @@ def load_registry(path: Path | Iterable[Path] | None = None) -> Registry:
         where = files[0] if len(files) == 1 else paths.CONTENT / REGISTRY_DIR
         raise BrevgenError(f"{where}: " + "; ".join(problems))
     return registry
+
+
+def _load_legacy(path: Path) -> RegistryFile:
+    """The single-file registry of older versions (content/references.yaml): its entries had no
+    sources (`verify: true` instead), so they load as unconfirmed rather than being refused."""
+    from .loading import parse_model, read_yaml
+
+    data, lines = read_yaml(path)
+
+    def upgrade(entry):
+        if not isinstance(entry, dict):
+            return entry
+        entry = {k: v for k, v in entry.items() if k != "verify"}
+        if isinstance(entry.get("periods"), list):
+            entry["periods"] = [upgrade(p) for p in entry["periods"]]
+        if "source" not in entry and "confirmed" not in entry and not entry.get("example"):
+            entry.update(confirmed=False, note=entry.get("note") or "from the old single-file registry, without a source")
+        return entry
+
+    if isinstance(data, dict):
+        data = {k: ([upgrade(e) for e in v] if k in LISTS and isinstance(v, list) else v) for k, v in data.items()}
+    return parse_model(RegistryFile, data or {}, str(path), lines)
 
 
 @lru_cache(maxsize=None)

@@ -116,7 +116,7 @@ def test_reconsideration_kept_and_forwarded_on_a_date(out):
         "Klagen over afgørelsen om kompensationsydelse til voksne er sendt til Ankestyrelsen",
         "Du klagede den 20. november 2026 over vores afgørelse fra den 10. november 2026.",
         "Vi holder fast i afgørelsen.",
-        "Dine merudgifter er stadig under grænsen.",
+        "Dine udgifter er stadig under mindstebeløbet for kompensationsydelse.",
         "Vi sendte klagen til Ankestyrelsen den 7. december 2026.",
     ])
     assert "Sådan klager du" not in body

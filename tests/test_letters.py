@@ -108,12 +108,12 @@ def test_rejection_cites_rules_standard_and_ruling(letters):
     assert "Serviceloven § 100, stk. 2, jf. lovbekendtgørelse nr. 1129 af 22. september 2025" in body
     assert "Serviceloven § 100, jf." not in body  # the exact subsection, not the bare section
     assert "Retssikkerhedsloven § 5, jf. lovbekendtgørelse nr. 265 af 25. februar 2022" in body
-    assert "1555" not in body and "7.212" not in body
+    assert "1555" not in body and "7.212" not in body and "6.660" not in body  # 2026, not 2025 level
     assert "afsnit 3: Gruppe 1 og gruppe 2 og borgerens valg" in body
     assert "Principafgørelse E-27-25" in body
-    assert "Vi har regnet dine udgifter ud til 2.400 kr. om året. Udgifterne skal være mindst 6.660 kr. om året." in body
-    assert "Gruppe 1: Du får et fast beløb på 1.105 kr. om måneden." in body
-    assert "over 24.000 kr. om året" in body and "fast beløb på 500 kr. om måneden" in body
+    assert "Vi har regnet dine udgifter ud til 2.400 kr. om året. Udgifterne skal være mindst 6.960 kr. om året." in body
+    assert "Gruppe 1: Du får et fast beløb på 1.155 kr. om måneden." in body
+    assert "over 25.080 kr. om året" in body and "fast beløb på 523 kr. om måneden" in body
     assert "Vi skal have din klage senest den 16. december 2026." in body  # 10 Nov + 6 delivery days + 4 weeks
     assert "http" not in body  # paper: no bare links
 

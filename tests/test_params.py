@@ -125,7 +125,7 @@ def test_an_unquoted_danish_amount_in_a_case_file_means_thousands(tmp_path, run_
     "params, expected",
     [("{beloeb: .inf}", "'.inf' is not an amount"), ("{beloeb: .nan}", "'.nan' is not an amount"),
      ("{beloeb: null}", "is empty"), ("{beloeb: mange}", "'mange' is not an amount"), ("{beloeb: -100}", "below"),
-     ("{beloeb: 50000000}", "above"), ("{beloeb: 2400, graense: 7212}", "7.212 kr. (7212) contradicts the rate table, which says 6.660 kr."),
+     ("{beloeb: 50000000}", "above"), ("{beloeb: 2400, graense: 7212}", "7.212 kr. (7212) contradicts the rate table, which says 6.960 kr."),
      ("{beloeb: 2400, grænse: 6660}", "unknown parameter 'grænse'")],
 )
 def test_bad_amounts_are_refused_naming_file_phrase_and_parameter(tmp_path, run_cli, params, expected):

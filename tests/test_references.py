@@ -126,7 +126,8 @@ def test_rates_by_date(registry):
     assert registry.rates_on(d("2025-08-31")).get("kompensation_minimum") is None  # before the reform
     assert str(registry.rates_on(d("2025-09-01"))["kompensation_minimum"]) == "6660"
     assert str(registry.rates_on(d("2025-12-31"))["kompensation_standard_gruppe1"]) == "1105"
-    assert str(registry.rates_on(d("2026-06-01"))["kompensation_graense_gruppe2"]) == "24000"
+    assert str(registry.rates_on(d("2025-12-31"))["kompensation_graense_gruppe2"]) == "24000"
+    assert str(registry.rates_on(d("2026-01-01"))["kompensation_graense_gruppe2"]) == "25080"  # 2026 level
     assert "no amount in force on 2027-01-01" in registry.cite("kompensation_minimum", d("2027-01-01")).problem
 
 
@@ -277,17 +278,56 @@ def test_check_fails_on_a_broken_library(tmp_path):
     text = phrases.read_text(encoding="utf-8")
     assert "cites: [sel-97-stk1, ks-sel-97#2]" in text
     text = text.replace("cites: [sel-97-stk1, ks-sel-97#2]", "cites: [sel-97-stk1, ks-sel-97#7]")
-    # A rate used in a text but not cited, and an act's number written in by hand.
-    helhed = "og på om du kan få hjælp efter andre regler."
-    assert helhed in text
-    text = text.replace(helhed, "og på om du kan få hjælp efter andre regler, jf. lov nr. 721 af 13. juni 2023. "
-                                "{{ satser.kompensation_minimum }}", 1)  # the first: begrundelse.helhed
     phrases.write_text(text, encoding="utf-8")
+    # A rate used in a text but not cited, and an act's number written in by hand.
+    extra = root / "phrases" / "zz-test.yaml"
+    extra.write_text("""phrases:
+  - id: test.haandskrevet
+    version: 1
+    title: test
+    slot: test.slot
+    text: "Se lov nr. 721 af 13. juni 2023. {{ satser.kompensation_minimum }}"
+    valid_from: 2016-01-01
+    owner: test
+    reviewed: 2026-11-01
+""", encoding="utf-8")
     case = root / "content" / "examples" / "cases" / "sel-100-afslag.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("references: [pa-e-27-25]", "references: [pa-e-05-19]"), encoding="utf-8")
     result = brevgen(root, "check", "--as-of", "2026-11-23")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "phrase 'begrundelse.regel.sel-97': reference 'ks-sel-97#7' must name a section" in result.stderr
     assert "sel-100-afslag.yaml: historic-ruling" in result.stderr
-    assert "phrase 'begrundelse.helhed': uses satser.kompensation_minimum but does not cite" in result.stderr
-    assert "phrase 'begrundelse.helhed': the text cites 'lov nr. 721 af 13. juni 2023' itself" in result.stderr
+    assert "phrase 'test.haandskrevet': uses satser.kompensation_minimum but does not cite" in result.stderr
+    assert "phrase 'test.haandskrevet': the text cites 'lov nr. 721 af 13. juni 2023' itself" in result.stderr
+
+
+def test_an_old_single_file_registry_still_loads_with_its_entries_unconfirmed(tmp_path):
+    import subprocess as sp
+
+    old = sp.run(["git", "show", "fc6e66f:content/references.yaml"], capture_output=True, text=True, cwd=paths.ROOT)
+    if old.returncode != 0:  # a checkout without that history (e.g. an exported tarball)
+        old_text = "acts:\n  - {id: sel, name: serviceloven, title: Lov om social service, verify: true}\n"
+    else:
+        old_text = old.stdout
+    path = tmp_path / "references.yaml"
+    path.write_text(old_text, encoding="utf-8")
+    registry = load_registry(path)
+    assert registry.data.acts and all(not act.confirmed for act in registry.data.acts)
+
+
+def test_a_planted_unconfirmed_consolidation_is_listed_by_check_and_refused_by_strict(tmp_path):
+    root = copy_root(tmp_path)
+    case = root / "content" / "examples" / "cases" / "sel-85-bevilling.yaml"  # a full grant
+    assert brevgen(root, "letter", str(case), "--out", str(tmp_path / "before"), "--format", "html", "--strict").returncode == 0
+    acts = root / "content" / "references" / "acts.yaml"
+    text = acts.read_text(encoding="utf-8")
+    # The older marker `verify: true` works as well as `confirmed: false`.
+    text = text.replace('    number: "1129"\n', '    number: "1129"\n    verify: true\n')
+    acts.write_text(text, encoding="utf-8")
+    check = brevgen(root, "check", "--as-of", "2026-11-23")
+    assert check.returncode == 0 and "unconfirmed: sel-lbk-1129-2025:" in check.stdout
+    plain = brevgen(root, "letter", str(case), "--out", str(tmp_path / "plain"), "--format", "html")
+    assert plain.returncode == 0 and "note: sel-85-bevilling.yaml: unconfirmed-reference" in plain.stdout
+    strict = brevgen(root, "letter", str(case), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 2 and "consolidation 'sel-lbk-1129-2025' is not confirmed" in strict.stderr
+    assert not (tmp_path / "strict").exists()

@@ -210,10 +210,10 @@ def build_decision(
         "profile": profile,
         "caseworker": case.caseworker,
         "citizen_name": citizen_name,
+        **case_facts(case, source),
         "satser": registry.rates_on(on),  # the rate table on the letter's date (content/rates.yaml)
         "lov": LawOnDate(registry, on),  # lov['sel-100-stk2'].paragraph: a provision as cited that day
         "dated": on,
-        **case_facts(case, source),
     }
     chosen = chosen_phrases(case, library, source, {**base, "recipient": {"role": "citizen", "channel": "digital"}},
                             compositions)
