@@ -88,7 +88,9 @@ def test_serviceloven_consolidation_in_force_on_each_side_of_each_change(registr
         ("2023-06-01", "serviceloven", "§ 41", "170", "lovbekendtgørelse"),
         ("2023-12-31", "serviceloven", "§ 41", "170", "lovbekendtgørelse"),
         ("2024-01-01", "barnets lov", "§ 86", "721", "lov"),
-        ("2025-03-16", "barnets lov", "§ 86", "721", "lov"),
+        ("2024-06-18", "barnets lov", "§ 86", "721", "lov"),
+        ("2024-06-19", "barnets lov", "§ 86", "890", "lovbekendtgørelse"),  # bill L 87 (2024-25) § 1
+        ("2025-03-16", "barnets lov", "§ 86", "890", "lovbekendtgørelse"),
         ("2025-03-17", "barnets lov", "§ 86", "282", "lovbekendtgørelse"),
     ],
 )
