@@ -204,7 +204,8 @@ def test_record_holds_what_went_into_the_letter(letters):
     source = CASES / "sel-85-delvis-bevilling.yaml"
     record = json.loads((letters / f"{PARTLY}_2-vaerge.json").read_text(encoding="utf-8"))
     assert record["input_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
-    assert record["recipient"] == {"index": 2, "role": "guardian", "channel": "post"}
+    assert record["recipient"] == {"index": 2, "role": "guardian", "channel": "post", "person_id": "P2002",
+                                   "channel_source": "exempt_file", "typed_channel": "post"}
     phrases = {p["id"]: p["version"] for p in record["phrases"]}
     assert phrases["begrundelse.valgt.timer"] == 1 and "klage.frist.post" in phrases
     refs = {r["id"]: r for r in record["references"]}
