@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from .errors import BrevgenError
@@ -77,9 +78,12 @@ def _os_problem(path: Path, exc: OSError) -> BrevgenError:
 def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
     """One file, via a temporary name in the same folder: complete or absent, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode(private))
+    # A unique temporary name (two writers of one file never share it); mkstemp makes it 0600,
+    # then it gets the mode the file should have.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = Path(name)
     try:
+        os.fchmod(fd, file_mode(private))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
