@@ -20,7 +20,6 @@ from .calendar import ClosingCalendar, default_calendar
 from .case import LetterKind
 from .deadlines import receipt_date
 from .documents.decision_letter import ABOUT, DecisionLetters, kind_spec
-from .readability import lix
 from .case import DecisionType
 
 LIX_LIMIT = 45  # DOMAIN.md section 6: 45 and above is "hard"
@@ -145,7 +144,7 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
         found.append(Finding("warning", "no-party-hearing",
                              f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)"))
     for index, recipient_letter in enumerate(built.letters, start=1):
-        score = lix(recipient_letter.letter.citizen_text).score
+        score = recipient_letter.letter.record["lix"]["score"]  # measured once, when the record was built
         if score > LIX_LIMIT:
             found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}"))
     return found
