@@ -194,3 +194,13 @@ def test_a_font_subset_of_another_font_is_not_swapped():
     fallback = html_to_pdf('<!DOCTYPE html><html lang="da"><head><title>Prøve</title></head><body><p>Łukasz → Żółć</p></body></html>')
     others = [data for name, data in font_programs(fallback) if not any(f in name for f in families)]
     assert others and all(printing._whole_font(data) is None for data in others)
+
+
+def test_compacting_moves_no_point_more_than_half_a_step_and_keeps_strokes():
+    from generator.render.prepared_image import _compact
+
+    fill = [b"q", b"0.1 0.2 0.3 rg", b"[] 0 d", b"0 J", b"0 0 m", b"4.04 4 m", b"190.26 4.333333 l", b"58.943333 26.17 58.243 26.02 57.65 25.72 c", b"h", b"f", b"Q"]
+    out = _compact(fill)
+    assert out == [b"q", b"0.1 0.2 0.3 rg", b"4 4 m", b"190.3 4.3 l", b"58.9 26.2 58.2 26 57.6 25.7 c", b"h", b"f", b"Q"]
+    stroke = [b"2 w", b"[3 1] 0 d", b"0 0 m", b"10.123456 0 l", b"S"]
+    assert _compact(stroke) == [b"2 w", b"[3 1] 0 d", b"0 0 m", b"10.12 0 l", b"S"]  # extent 10: steps of 0.01

@@ -7,13 +7,14 @@ and every later letter gets those operators appended: still vector, the same sha
 
 The recording is only used when it is self-contained: plain paths and colours. An SVG that needs
 page resources (text in a font, gradients, patterns, embedded images, transparency) is drawn by
-WeasyPrint every time, as before. Coordinates are written to 1/10000 of the drawing's extent
-(0.01 unit for the 200-unit logo, 2.5 micrometres on paper) instead of WeasyPrint's six decimals,
+WeasyPrint every time, as before. Coordinates are rounded to steps of 1/1000 of the drawing's
+extent instead of WeasyPrint's six decimals: 0.1 unit for the 200-unit logo, so a point moves
+at most 12.5 micrometres on paper, less than the dot of a 1200-dpi printer (21 micrometres),
 which keeps the letter small (its PDF size bound is tested).
 
-This uses two documented names of WeasyPrint (the `cache` option, `Stream.clone`) and the
-interface its image objects share (`get_intrinsic_size`, `draw`); tests/test_pdf_size.py fails
-if a WeasyPrint upgrade changes how the logo ends up in the PDF.
+Of WeasyPrint this uses the documented `cache` option of `render()` and, undocumented but
+unprefixed, an image's `draw(stream, width, height, style)` and its PDF stream's `clone()` and
+operator list (pydyf's `Stream.stream`); tests/test_pdf_size.py fails if an upgrade changes them.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class _PreparedDraw:
 
 
 def _compact(operators: list[bytes]) -> list[bytes]:
-    """The same drawing in fewer bytes: path coordinates to 1/10000 of the drawing's extent; line
+    """The same drawing in fewer bytes: path coordinates in steps of 1/1000 of the drawing's extent; line
     settings dropped when nothing is stroked; a move-to that another move-to replaces dropped."""
     if not any(op.rsplit(b" ", 1)[-1] in STROKING for op in operators):
         operators = [op for op in operators if op.rsplit(b" ", 1)[-1] not in LINE_SETTINGS]
@@ -97,7 +98,7 @@ def _compact(operators: list[bytes]) -> list[bytes]:
     if not numbers:
         return operators
     extent = max(numbers) - min(numbers) or 1.0
-    decimals = max(0, math.ceil(math.log10(10000 / extent)))  # a step of at most 1/10000 of it
+    decimals = max(0, math.ceil(math.log10(1000 / extent)))  # a step of at most 1/1000 of it
 
     def fmt(match: re.Match) -> bytes:
         text = f"{float(match.group()):.{decimals}f}"
