@@ -63,13 +63,11 @@ def measure(letters: int, workers: int, work: Path) -> dict:
     command = subject.brevgen("transition", "invite", "--register", register, "--meeting", MEETING, "--out", work / "out", "--workers", str(workers))
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = tail_peak = 0
-    workers_seen = False
+    peak = tail_peak = most = 0
     while process.poll() is None:
-        rss, alone = tree_rss_kb(process.pid), not has_children(process.pid)
-        peak = max(peak, rss)
-        workers_seen = workers_seen or not alone
-        if workers_seen and alone:  # the workers are gone: the print bundle, manifest and summary
+        rss, count = tree_rss_kb(process.pid), tree_size(process.pid)
+        peak, most = max(peak, rss), max(most, count)
+        if count < most:  # the render workers are gone: the print bundle, manifest and summary
             tail_peak = max(tail_peak, rss)
         time.sleep(0.02)
     seconds = time.perf_counter() - started
@@ -82,8 +80,15 @@ def measure(letters: int, workers: int, work: Path) -> dict:
             "bundle_kb_per_letter": bundle.stat().st_size / 1024 / max(paper, 1) if bundle.exists() else None}
 
 
-def has_children(pid: int) -> bool:
-    try:
-        return any((task / "children").read_text().split() for task in Path(f"/proc/{pid}/task").iterdir())
-    except (FileNotFoundError, ProcessLookupError):
-        return False
+def tree_size(pid: int) -> int:
+    """Processes in the tree (the command, its render workers, multiprocessing's resource tracker)."""
+    count, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+            count += 1
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return count
