@@ -10,6 +10,8 @@ outside the font (a name in another script) falls back to a system font, subset 
 
 Per process, not per letter: the stylesheet and its fonts (one FontConfiguration, so the font
 files are read once), and the logo (generator/render/prepared_image.py: drawn once, replayed).
+One-shape background images (list bullets) are drawn in the page rather than as an object each
+(generator/render/inline_forms.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from functools import lru_cache
 from .. import paths
 from ..documents.model import Letter
 from .html import render_html_text
+from .inline_forms import inline_forms
 from .prepared_image import ImageCache
 from .weasyprint_loader import load_weasyprint
 
@@ -58,7 +61,8 @@ def layout(html: str, stylesheet_name: str = "letter.css") -> weasyprint.Documen
 
 
 def html_to_pdf(html: str, stylesheet_name: str = "letter.css") -> bytes:
-    return layout(html, stylesheet_name).write_pdf(**OPTIONS)
+    # inline_forms: one-shape background images drawn in the page, not one object each
+    return layout(html, stylesheet_name).write_pdf(finisher=inline_forms, **OPTIONS)
 
 
 def render_pdf(letter: Letter) -> bytes:
