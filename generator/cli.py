@@ -62,6 +62,19 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+NEW_VERSION = click.option(
+    "--new-version", "new_version", is_flag=True,
+    help="A case already written from different input gets a new version beside the old one (both kept).")
+SEND = click.option("--send", is_flag=True, help="Then send the letters of --out (as `brevgen send`).")
+
+
+def send_after(send: bool, out: Path) -> None:
+    if send:
+        from .send_cli import send_folders
+
+        send_folders([out])
+
+
 @app.command()
 @click.option("--dated", required=True, help="The letter's date, YYYY-MM-DD.")
 @click.option("--channel", required=True, help="digital, post or quickpost.")
@@ -94,15 +107,18 @@ def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
 @click.option("--format", "format", default="pdf,docx,html", show_default=True, help="Comma-separated: pdf, docx, html.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (for many letters; 2 on a two-core machine).")
+@NEW_VERSION
+@SEND
 @user_errors
-def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) -> None:
+def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int, new_version: bool, send: bool) -> None:
     """Write standalone complaint guidance, one per recipient, with its JSON record.
 
     SOURCES: guidance request files (YAML/JSON), or folders of them."""
     from .jobs import guidance_job
 
-    for line in guidance_job(list(sources), out, parse_formats(format), workers):
+    for line in guidance_job(list(sources), out, parse_formats(format), workers, new_version):
         click.echo(line)
+    send_after(send, out)
 
 
 @app.command()
@@ -112,23 +128,35 @@ def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) ->
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (for many letters; 2 on a two-core machine).")
+@NEW_VERSION
+@SEND
 @user_errors
-def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int) -> None:
+def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int, new_version: bool,
+           send: bool) -> None:
     """Write decision letters, one per recipient, each with its JSON record. Checks run first.
+
+    Letters already written are never overwritten: the same input again writes nothing; a
+    changed case file for a case already written is refused unless --new-version.
 
     SOURCES: case files (YAML/JSON), or folders of them."""
     from .jobs import letter_job
 
-    for line in letter_job(list(sources), out, parse_formats(format), strict, workers):
+    for line in letter_job(list(sources), out, parse_formats(format), strict, workers, new_version):
         click.echo(line)
+    send_after(send, out)
 
 
 @app.command()
-@click.option("--outdated", is_flag=True, help="List phrases citing references expired or historic by --as-of.")
+@click.option("--outdated", is_flag=True,
+              help="List what phrases in force on --as-of cite that is not in force that day; exit 1 if anything is listed.")
 @click.option("--as-of", "as_of", help="The date to check, YYYY-MM-DD (default: today).")
 @user_errors
 def refs(outdated: bool, as_of: str | None) -> None:
-    """The reference registry: which phrases cite what (the lawyer's view)."""
+    """The reference registry: which phrases cite what (the lawyer's view).
+
+    With --outdated: every consolidation, provision period, document, rate, quality standard and
+    ruling that a phrase in force cites but that is not in force on the date. Exits 1 when it
+    lists anything, so a nightly job can alert the lawyer."""
     from .phrases import default_library
     from .references import default_registry, outdated as outdated_rows
 
@@ -139,6 +167,8 @@ def refs(outdated: bool, as_of: str | None) -> None:
         for phrase_id, ref, why in rows:
             click.echo(f"{phrase_id}\t{ref}\t{why}")
         click.echo(f"{len(rows)} citation(s) outdated on {day}")
+        if rows:
+            raise click.exceptions.Exit(1)
         return
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         for ref in phrase.cites:
@@ -197,5 +227,7 @@ def main() -> None:  # pragma: no cover - entry point
 
 # Sub-apps live in their own modules; imported last because they use the helpers above.
 from .transition_cli import transition_app  # noqa: E402
+from .send_cli import send_command  # noqa: E402
 
 app.add_command(transition_app, name="transition")
+app.add_command(send_command, name="send")

@@ -23,12 +23,13 @@ from ..addressing import for_reader
 from ..calendar import default_calendar
 from ..case import CaseFile, LetterKind
 from ..deadlines import compute_deadline
+from ..delivery.channels import ResolvedChannel, recipient_record, resolved_recipient
 from ..errors import BrevgenError
 from ..models import Recipient, Role
 from ..processes import processing_times
 from ..phrases import PhraseLibrary, RenderedPhrase, default_library
 from ..readability import lix
-from ..references import Citation, Registry, default_registry
+from ..references import Citation, LawOnDate, Registry, default_registry
 from .complaint_guidance import Guidance, guidance_section
 from .model import Letter, Section
 
@@ -104,6 +105,7 @@ class RecipientLetter:
     guidance: Guidance | None
     phrases: tuple[tuple[str, int], ...]
     slots: frozenset[str]  # slots filled by a phrase (for the legal checks)
+    channel: ResolvedChannel | None = None  # the recipient's channel and where it came from
 
 
 @dataclass(frozen=True)
@@ -149,18 +151,23 @@ def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context:
         if not phrase.valid_on(case.dated):
             raise BrevgenError(f"{where}.id: phrase {choice.id!r} is not valid on {case.dated}")
         try:
-            library.render(choice.id, {**context, **choice.params})
+            params = library.typed_params(choice.id, {**context, **choice.params}, given=choice.params)
+            library.render(choice.id, params)
         except BrevgenError as exc:
             raise BrevgenError(f"{where}.params: {exc}") from None
-        by_slot.setdefault(phrase.slot, []).append((choice.id, choice.params))
+        by_slot.setdefault(phrase.slot, []).append((choice.id, {name: params[name] for name in choice.params}))
     return by_slot
 
 
 def citation_lists(citations: list[Citation]) -> dict[str, list[dict]]:
     """The cited references, grouped the way the reference phrase lists them."""
     fine = [c for c in citations if not c.problem]
+    rules = [c.facts for c in fine if c.kind == "rule"]
+    # "§ 100" says less than "§ 100, stk. 2" of the same act: list only the exact subsection.
+    exact = {(r["act"], r["section"]) for r in rules if r.get("stk")}
+    rules = [r for r in rules if r.get("stk") or (r["act"], r.get("section")) not in exact]
     return {
-        "rules": [c.facts for c in fine if c.kind == "rule"],
+        "rules": rules,
         "standards": [c.facts for c in fine if c.kind == "quality_standard"],
         "rulings": [c.facts for c in fine if c.kind == "ruling"],
         "documents": [c.facts for c in fine if c.kind == "document"],
@@ -206,6 +213,9 @@ def build_decision(
         "caseworker": case.caseworker,
         "citizen_name": citizen_name,
         **case_facts(case, source),
+        "satser": registry.rates_on(on),  # the rate table on the letter's date (content/rates.yaml)
+        "lov": LawOnDate(registry, on),  # lov['sel-100-stk2'].paragraph: a provision as cited that day
+        "dated": on,
     }
     chosen = chosen_phrases(case, library, source, {**base, "recipient": {"role": "citizen", "channel": "digital"}},
                             compositions)
@@ -213,6 +223,8 @@ def build_decision(
     letters = []
     all_refs: dict[str, Citation] = {}
     for index, recipient in enumerate(case.recipients):
+        # The real channel first: it decides the date of receipt and the deadline (delivery/channels.py).
+        recipient, resolved = resolved_recipient(recipient, "case_file")
         context = {**base, "recipient": {"role": recipient.role.value, "channel": recipient.channel.value},
                    **reader_facts(case, recipient)}
         parts: list[tuple[str, str, Section | None]] = []  # (composition, audience, section)
@@ -251,7 +263,7 @@ def build_decision(
         phrases = tuple(dict.fromkeys([(p.id, p.version) for p in used] + list(guidance.phrases if guidance else ())))
         copies = tuple(
             library.render("afgoerelse.kopi", {**context, "copy": {"name": other.name, "role": other.role.value}}).blocks[0].text
-            for other in case.recipients if other is not recipient
+            for other_index, other in enumerate(case.recipients) if other_index != index
         )
         letter = Letter(
             kind=spec.slug,
@@ -266,9 +278,9 @@ def build_decision(
             sections=tuple(s for s in sections if s.blocks),
             copies_to=copies,
         )
-        record = _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context)
+        record = _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context, resolved)
         letter = dataclasses.replace(letter, record=record)
-        letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used))))
+        letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used)), resolved))
     return DecisionLetters(case, source, hjemmel, tuple(all_refs.values()), tuple(letters))
 
 
@@ -311,7 +323,7 @@ def _slots(library: PhraseLibrary, used: list[RenderedPhrase]) -> set[str]:
     return {library.phrases[p.id].slot for p in used if library.phrases[p.id].slot}
 
 
-def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context) -> dict[str, Any]:
+def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context, resolved) -> dict[str, Any]:
     readability = lix(letter.citizen_text)
     dates = {
         name: value.isoformat() for name, value in (
@@ -332,7 +344,7 @@ def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidanc
         "provision": case.provision,
         "decision": case.decision.value if case.decision else None,
         "dated": case.dated.isoformat(),
-        "recipient": {"index": index + 1, "role": letter.recipient.role.value, "channel": letter.channel.value},
+        "recipient": recipient_record(letter.recipient, index, resolved),
         "phrases": [{"id": pid, "version": version} for pid, version in phrases],
         "references": [c.as_record() for c in citations],
         "rules_applied": {
