@@ -118,7 +118,9 @@ def test_logo_is_drawn_once_per_process_and_is_in_every_letter():
     [logo] = [image for image in pdf_module._IMAGE_CACHE.values() if hasattr(getattr(image, "draw", None), "recorded")]
     assert logo.draw.draws == 1
     [operators] = [ops for ops in logo.draw.recorded.values() if ops]
-    drawing = b"\n".join(operators)
+    from generator.render.page_content import _compact
+
+    drawing = b"\n".join(_compact(op) for op in operators)  # as the page writes it
     assert drawing.count(b"\nf") >= 3  # the shield, its inner shape, the name: filled vector paths
     for data in letters:
         with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -246,3 +248,25 @@ def test_a_group_with_several_shapes_stays_a_group():
     an opacity would each be half transparent and their overlap darker, so a group that paints
     more than once is left alone."""
     assert forms(html_to_pdf(list_html(TWO_SHAPES))) == 8
+
+
+def test_compacted_pages_show_the_same_text_in_the_same_places():
+    import pdfplumber
+
+    from generator.render.page_content import _compact
+
+    assert _compact(b"[<0012>0<0034>0<0056>-15<0078>] TJ") == b"[<001200340056>-15<0078>] TJ"
+    assert _compact(b"0.944882 0 0 0.944882 10.123456 4.724409 cm") == b"0.944882 0 0 0.944882 10.123 4.724 cm"
+    assert _compact(b"/ABCDEF 18.666016 Tf") == b"/ABCDEF 18.666 Tf"
+    html = pdf_module.render_html_text(built(DECISION).letters[0].letter, for_print=True)
+    plain, compact = pdf_module.layout(html).write_pdf(**pdf_module.OPTIONS), html_to_pdf(html)
+    assert len(compact) < len(plain)
+
+    def chars(data):
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [(c["text"], c["x0"], c["top"], c["size"]) for page in pdf.pages for c in page.chars]
+
+    before, after = chars(plain), chars(compact)
+    assert len(before) == len(after) > 1000
+    for (t1, x1, y1, s1), (t2, x2, y2, s2) in zip(before, after):
+        assert t1 == t2 and abs(x1 - x2) < 0.01 and abs(y1 - y2) < 0.01 and abs(s1 - s2) < 0.01

@@ -10,8 +10,8 @@ outside the font (a name in another script) falls back to a system font, subset 
 
 Per process, not per letter: the stylesheet and its fonts (one FontConfiguration, so the font
 files are read once), and the logo (generator/render/prepared_image.py: drawn once, replayed).
-One-shape background images (list bullets) are drawn in the page rather than as an object each
-(generator/render/inline_forms.py).
+The pages are written smaller by generator/render/page_content.py: one-shape background images
+(list bullets) in the page rather than an object each, no zero adjustments in text, 3 decimals.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from functools import lru_cache
 from .. import paths
 from ..documents.model import Letter
 from .html import render_html_text
-from .inline_forms import inline_forms
+from . import page_content
 from .prepared_image import ImageCache
 from .weasyprint_loader import load_weasyprint
 
@@ -61,8 +61,8 @@ def layout(html: str, stylesheet_name: str = "letter.css") -> weasyprint.Documen
 
 
 def html_to_pdf(html: str, stylesheet_name: str = "letter.css") -> bytes:
-    # inline_forms: one-shape background images drawn in the page, not one object each
-    return layout(html, stylesheet_name).write_pdf(finisher=inline_forms, **OPTIONS)
+    # page_content.finish: the pages written smaller (bullets in the page, fewer digits)
+    return layout(html, stylesheet_name).write_pdf(finisher=page_content.finish, **OPTIONS)
 
 
 def render_pdf(letter: Letter) -> bytes:

@@ -1,16 +1,21 @@
-"""Small one-shape drawings put back into the page, so they cost bytes, not objects.
+"""Page content written smaller: a WeasyPrint finisher (the documented `finisher` hook of
+`write_pdf`, which gets the pydyf PDF before it is written). It changes how the page is written,
+never what it shows or how it is tagged.
 
-WeasyPrint draws each no-repeat background image into a group of its own (a Form XObject
-covering the page): a list bullet drawn as a background becomes one XObject per bullet, each
-with its own dictionary and resources, about 320 bytes apiece however small the drawing. This
-finisher (WeasyPrint's documented `finisher` hook of `write_pdf`, which gets the pydyf PDF before
-it is written) replaces `/xN Do` on a page by the group's own operators, clipped to its box, and
-frees the group.
-
-Only groups that draw exactly the same when inlined are touched: no resources of their own (no
-fonts, images, patterns, shadings or graphics states beyond the page's), no matrix or soft mask,
-and at most one painting operator, so that an opacity around the group (a transparency group
-composites as a whole) gives the same result applied to its one shape.
+1. Small one-shape drawings go back into the page. WeasyPrint draws each no-repeat background
+   image into a group of its own (a Form XObject covering the page). A list bullet drawn as a
+   background becomes one XObject per bullet, each with its own dictionary and resources, about
+   320 bytes apiece however small the drawing. `/xN Do` on a page is replaced by the group's
+   own operators, clipped to its box, and the group is freed. Only groups that draw exactly the
+   same when inlined are touched: no resources of their own (no fonts, images, patterns,
+   shadings or graphics states beyond the page's), no matrix or soft mask, and at most one
+   painting operator. An opacity around a group composites the group as a whole, so with one
+   shape the result is the same.
+2. Text arrays lose WeasyPrint's zero adjustments: `[<0012>0<0034>0<0056>] TJ` is the same
+   text, placed the same, as `[<001200340056>] TJ` (ISO 32000-1 9.4.3).
+3. Positions, sizes and path coordinates keep three decimals (1/1000 of a unit; a unit is at
+   most 1 pt, so under 0.4 micrometre) instead of six. The scale and rotation parts of a matrix
+   stay exact, because an error there grows with the distance from the origin.
 """
 
 from __future__ import annotations
@@ -20,11 +25,43 @@ import re
 import pydyf  # WeasyPrint's PDF writer (a dependency of weasyprint)
 
 DO = re.compile(rb"/(\S+) Do")
+ZERO_ADJUSTMENT = re.compile(rb">0<")
+DECIMAL = re.compile(rb"-?\d+\.\d+")
+GEOMETRY = re.compile(rb"(?:-?[\d.]+ )+(?:re|m|l|c|v|y|Td|TD|w)|/[A-Za-z]+ [\d.]+ Tf")
+MATRIX = re.compile(rb"((?:-?[\d.]+ ){4})(-?[\d.]+) (-?[\d.]+) (Tm|cm)")  # a b c d e f: only e, f rounded
 PAINTING = {b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"sh", b"Do", b"BI", b"Tj", b"TJ", b"'", b'"'}
 
 
-def inline_forms(_document, pdf: pydyf.PDF) -> None:
-    """WeasyPrint finisher: inline every simple Form XObject a page content stream draws."""
+def finish(_document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint finisher: every page's content, smaller (see the module's docstring)."""
+    inline_forms(pdf)
+    for page in _pages(pdf):
+        contents = _resolve(pdf, page.get("Contents"))
+        if isinstance(contents, pydyf.Stream):
+            contents.stream[:] = [_compact(op) for op in contents.stream]
+
+
+def _compact(op):
+    if not isinstance(op, bytes):
+        return op
+    if op.startswith(b"[") and op.endswith(b"] TJ") and b"(" not in op:  # hex strings only: no ">0<" inside
+        return ZERO_ADJUSTMENT.sub(b"", op)
+    if GEOMETRY.fullmatch(op):
+        return DECIMAL.sub(_three_decimals, op)
+    matrix = MATRIX.fullmatch(op)
+    if matrix:  # a scale or rotation is kept exact: an error there grows with the distance
+        a_to_d, e, f, operator = matrix.groups()
+        return b"%s%s %s %s" % (a_to_d, DECIMAL.sub(_three_decimals, e), DECIMAL.sub(_three_decimals, f), operator)
+    return op
+
+
+def _three_decimals(match: re.Match) -> bytes:
+    text = f"{float(match.group()):.3f}".rstrip("0").rstrip(".")
+    return (text if text not in ("-0", "") else "0").encode("ascii")
+
+
+def inline_forms(pdf: pydyf.PDF) -> None:
+    """Inline every simple Form XObject a page content stream draws."""
     for page in _pages(pdf):
         contents, resources = _resolve(pdf, page.get("Contents")), _resolve(pdf, page.get("Resources"))
         if not isinstance(contents, pydyf.Stream) or not isinstance(resources, dict):
