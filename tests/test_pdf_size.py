@@ -255,7 +255,7 @@ def test_compacted_pages_show_the_same_text_in_the_same_places():
 
     from generator.render.page_content import _compact
 
-    assert _compact(b"[<0012>0<0034>0<0056>-15<0078>] TJ") == b"[<001200340056>-15<0078>] TJ"
+    assert _compact(b"[<0012>0<0034>0<0056>-15<0078>0] TJ") == b"[<001200340056>-15<0078>] TJ"
     assert _compact(b"0.944882 0 0 0.944882 10.123456 4.724409 cm") == b"0.944882 0 0 0.944882 10.123 4.724 cm"
     assert _compact(b"/ABCDEF 18.666016 Tf") == b"/ABCDEF 18.666 Tf"
     html = pdf_module.render_html_text(built(DECISION).letters[0].letter, for_print=True)

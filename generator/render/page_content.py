@@ -11,7 +11,7 @@ never what it shows or how it is tagged.
    shadings or graphics states beyond the page's), no matrix or soft mask, and at most one
    painting operator. An opacity around a group composites the group as a whole, so with one
    shape the result is the same.
-2. Text arrays lose WeasyPrint's zero adjustments: `[<0012>0<0034>0<0056>] TJ` is the same
+2. Text arrays lose WeasyPrint's zero adjustments: `[<0012>0<0034>0<0056>0] TJ` is the same
    text, placed the same, as `[<001200340056>] TJ` (ISO 32000-1 9.4.3).
 3. Positions, sizes and path coordinates keep three decimals (1/1000 of a unit; a unit is at
    most 1 pt, so under 0.4 micrometre) instead of six. The scale and rotation parts of a matrix
@@ -25,7 +25,7 @@ import re
 import pydyf  # WeasyPrint's PDF writer (a dependency of weasyprint)
 
 DO = re.compile(rb"/(\S+) Do")
-ZERO_ADJUSTMENT = re.compile(rb">0<")
+ZERO_ADJUSTMENT = re.compile(rb">0(<|\])")  # ">0<": two strings become one; ">0]": the last adjustment goes
 DECIMAL = re.compile(rb"-?\d+\.\d+")
 GEOMETRY = re.compile(rb"(?:-?[\d.]+ )+(?:re|m|l|c|v|y|Td|TD|w)|/[A-Za-z]+ [\d.]+ Tf")
 MATRIX = re.compile(rb"((?:-?[\d.]+ ){4})(-?[\d.]+) (-?[\d.]+) (Tm|cm)")  # a b c d e f: only e, f rounded
@@ -45,7 +45,7 @@ def _compact(op):
     if not isinstance(op, bytes):
         return op
     if op.startswith(b"[") and op.endswith(b"] TJ") and b"(" not in op:  # hex strings only: no ">0<" inside
-        return ZERO_ADJUSTMENT.sub(b"", op)
+        return ZERO_ADJUSTMENT.sub(lambda m: b"" if m.group(1) == b"<" else b">]", op)
     if GEOMETRY.fullmatch(op):
         return DECIMAL.sub(_three_decimals, op)
     matrix = MATRIX.fullmatch(op)
