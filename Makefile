@@ -5,9 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup example test clean bench bytecode
+.PHONY: setup system example test clean bench bytecode
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+# Debian packages brevgen needs (libharfbuzz-subset0: font subsetting); skipped quickly when present.
+system:
+	@bash scripts/setup_system.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# System packages brevgen needs, from Debian's archive: libharfbuzz-subset0, with which WeasyPrint
+# subsets the letter fonts (without it WeasyPrint falls back to fontTools: slower, and it warns).
+# Idempotent and quiet: a package already installed (dpkg -s) is skipped, so a repeated
+# `make test` stays fast; apt-get update runs only when something is to be installed.
+set -euo pipefail
+missing=()
+for package in libharfbuzz-subset0; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing ${missing[*]} (apt-get)"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
