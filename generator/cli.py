@@ -1,7 +1,13 @@
 """The `brevgen` command. Each subcommand parses arguments, calls one function, prints, exits.
 
-Errors the user can fix (BrevgenError) print one clear message and exit with status 2;
-nothing has been written by then.
+Conventions, the same for every command (docs/operator.md):
+
+- exit status 0: done; 1: findings (problems found by `check`, outdated references, register rows
+  that could not be used); 2: bad input (a file, field or option that is wrong; nothing written).
+- results on stdout, progress and warnings on stderr; `--json` makes the result one JSON object.
+- global options, accepted anywhere on the line: `--root DIR` (the content root, else
+  BREVGEN_ROOT), `--json`, `--log-format text|json`, `--log-level LEVEL`, `--operator NAME`
+  (recorded in each letter's JSON record, else BREVGEN_OPERATOR or the login name).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 # click, not typer: typer builds a pydantic validator for every parameter on each run, which was
 # about 0.2 s of every cold `brevgen letter` (bench/RESULTS.md, benchmark 5).
@@ -21,15 +27,127 @@ from .errors import BrevgenError
 
 PATHS = click.Path(path_type=Path)
 
+EXIT_DONE, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+# Options that belong to the whole run rather than to one command; they may stand before or after
+# the command's name (`brevgen check --root DIR` and `brevgen --root DIR check` are the same).
+GLOBAL_VALUE_OPTIONS = ("--root", "--log-format", "--log-level", "--operator")
+GLOBAL_FLAGS = ("--json",)
 
-@click.group(name="brevgen", no_args_is_help=True)
+
+class Settings:
+    """The global options of this run."""
+
+    json = False
+
+
+settings = Settings()
+
+
+def split_global_options(args: list[str]) -> tuple[list[str], dict[str, str | bool]]:
+    """Take the global options out of `args` wherever they stand (not after a bare `--`)."""
+    rest: list[str] = []
+    found: dict[str, str | bool] = {}
+    items = iter(range(len(args)))
+    for i in items:
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_VALUE_OPTIONS:
+            if not eq:
+                if i + 1 >= len(args):
+                    fail(f"{name} needs a value")
+                value = args[i + 1]
+                next(items, None)
+            found[name] = value
+        elif arg in GLOBAL_FLAGS:
+            found[arg] = True
+        else:
+            rest.append(arg)
+    return rest, found
+
+
+def apply_global_options(found: dict[str, str | bool]) -> None:
+    from . import logs, paths
+
+    settings.json = bool(found.get("--json"))
+    from .content_root import set_operator
+
+    set_operator(str(found["--operator"]) if "--operator" in found else None)
+    try:
+        logs.configure(found.get("--log-format"), found.get("--log-level"))  # type: ignore[arg-type]
+    except BrevgenError as exc:
+        fail(str(exc))
+    if "--root" in found:
+        root = Path(str(found["--root"]))
+        if not paths.is_root(root):
+            fail(f"--root {root}: not a content root: expected the folders {', '.join(paths.FOLDERS)} "
+                 "(`brevgen init DIR` writes one)")
+        paths.use_root(root)
+    elif paths.chosen() is not None:  # an earlier run in this process (tests) chose a root
+        paths.use_root(None)
+
+
+class BrevgenGroup(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the top-level group sees the whole command line
+            args, found = split_global_options(list(args))
+            apply_global_options(found)
+        return super().parse_args(ctx, args)
+
+
+def version_text() -> str:
+    from . import paths
+    from .content_root import brevgen_version, root_version
+
+    root = paths.root()
+    return (f"brevgen {brevgen_version()}\n"
+            f"content root {root} ({paths.root_source()}): {root_version(root) if paths.is_root(root) else 'missing'}")
+
+
+def print_version(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    if settings.json:
+        from . import paths
+        from .content_root import brevgen_version, root_version
+
+        root = paths.root()
+        click.echo(json.dumps({"brevgen_version": brevgen_version(), "content_root": str(root),
+                               "content_root_source": paths.root_source(),
+                               "content_root_version": root_version(root) if paths.is_root(root) else None}))
+    else:
+        click.echo(version_text())
+    ctx.exit(EXIT_DONE)
+
+
+@click.group(name="brevgen", cls=BrevgenGroup, no_args_is_help=True,
+             epilog="Global options (anywhere on the line): --root DIR, --json, --log-format text|json, "
+                    "--log-level LEVEL, --operator NAME. Exit status: 0 done, 1 findings, 2 bad input.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version,
+              help="Print brevgen's version and the content root's version, and exit.")
 def app() -> None:
     """Letters and leaflets for Danish municipal social services."""
 
 
 def fail(message: str) -> None:
+    """Bad input: one message (JSON on stdout with --json), exit status 2."""
+    if settings.json:
+        click.echo(json.dumps({"ok": False, "exit_code": EXIT_BAD_INPUT, "error": message}, ensure_ascii=False))
     click.echo(f"brevgen: error: {message}", err=True)
-    raise click.exceptions.Exit(2)
+    raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def emit(lines: Iterable[str], command: str, **data) -> None:
+    """A command's result: its lines on stdout, or with --json one object holding them."""
+    if settings.json:
+        lines = list(lines)
+        click.echo(json.dumps({"ok": True, "command": command, **data, "messages": lines},
+                              ensure_ascii=False, sort_keys=True, default=str))
+        return
+    for line in lines:
+        click.echo(line)
 
 
 def user_errors(command: Callable) -> Callable:
@@ -78,7 +196,7 @@ def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
     if channel not in allowed:
         fail(f"--channel {channel!r} is not a delivery channel; allowed: {', '.join(allowed)}")
     result = compute_deadline(day, Channel(channel), weeks)
-    if as_json:
+    if as_json or settings.json:
         click.echo(json.dumps(result.as_record(), ensure_ascii=False, sort_keys=True))
         return
     click.echo(f"letter dated  {result.dated} ({result.channel.value})")
@@ -101,8 +219,7 @@ def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) ->
     SOURCES: guidance request files (YAML/JSON), or folders of them."""
     from .jobs import guidance_job
 
-    for line in guidance_job(list(sources), out, parse_formats(format), workers):
-        click.echo(line)
+    emit(guidance_job(list(sources), out, parse_formats(format), workers), "guidance", out=str(out))
 
 
 @app.command()
@@ -119,8 +236,7 @@ def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, work
     SOURCES: case files (YAML/JSON), or folders of them."""
     from .jobs import letter_job
 
-    for line in letter_job(list(sources), out, parse_formats(format), strict, workers):
-        click.echo(line)
+    emit(letter_job(list(sources), out, parse_formats(format), strict, workers), "letter", out=str(out))
 
 
 @app.command()
@@ -135,15 +251,19 @@ def refs(outdated: bool, as_of: str | None) -> None:
     day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     library, registry = default_library(), default_registry()
     if outdated:
-        rows = outdated_rows(library, registry, day)
-        for phrase_id, ref, why in rows:
-            click.echo(f"{phrase_id}\t{ref}\t{why}")
-        click.echo(f"{len(rows)} citation(s) outdated on {day}")
+        rows = [{"phrase": p, "reference": r, "problem": why} for p, r, why in outdated_rows(library, registry, day)]
+        lines = [f"{r['phrase']}\t{r['reference']}\t{r['problem']}" for r in rows]
+        emit([*lines, f"{len(rows)} citation(s) outdated on {day}"], "refs", as_of=day.isoformat(), outdated=rows)
+        if rows:  # a finding: the lawyer has phrases to update
+            raise click.exceptions.Exit(EXIT_FINDINGS)
         return
+    rows = []
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         for ref in phrase.cites:
             citation = registry.cite(ref, day)
-            click.echo(f"{phrase.id}\t{ref}\t{citation.problem or 'in force'}")
+            rows.append({"phrase": phrase.id, "reference": ref, "problem": citation.problem})
+    emit([f"{r['phrase']}\t{r['reference']}\t{r['problem'] or 'in force'}" for r in rows], "refs",
+         as_of=day.isoformat(), citations=rows)
 
 
 @app.command()
@@ -158,8 +278,7 @@ def leaflet(sources: tuple[Path, ...], out: Path, watch: bool) -> None:
     from .leaflets.job import leaflet_job
 
     if not watch:
-        for line in leaflet_job(list(sources), out):
-            click.echo(line)
+        emit(leaflet_job(list(sources), out), "leaflet", out=str(out))
         return
     from .leaflets.watch import watch as watch_loop
 
@@ -178,17 +297,40 @@ def leaflet(sources: tuple[Path, ...], out: Path, watch: bool) -> None:
 @click.option("--as-of", "as_of", help="Check references in force on this date (default: today).")
 @user_errors
 def check(as_of: str | None) -> None:
-    """Check the content, phrases, references, templates, leaflets and example data; non-zero on any error."""
+    """Check a content root (profile, rules, phrases, references, templates, leaflets, examples); exit 1 on any problem.
+
+    The root checked is --root DIR, else BREVGEN_ROOT, else the bundled one."""
+    from . import paths
+    from .content_root import root_version
     from .selfcheck import run_checks
 
+    root = paths.root()
     problems, summary = run_checks(parse_date(as_of, "--as-of") if as_of else None)
-    for line in summary:
-        click.echo(line)
-    if problems:
+    if settings.json:
+        click.echo(json.dumps({"ok": not problems, "command": "check", "root": str(root),
+                               "root_version": root_version(root), "problems": problems, "summary": summary},
+                              ensure_ascii=False, sort_keys=True))
+    else:
+        for line in summary:
+            click.echo(line)
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
-        raise click.exceptions.Exit(1)
-    click.echo("ok")
+        if not problems:
+            click.echo("ok")
+    if problems:
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@click.argument("target", type=PATHS)
+@user_errors
+def init(target: Path) -> None:
+    """Write a new content root to TARGET, from the bundled example, for a municipality to make its own.
+
+    TARGET must not hold content/, phrases/ or templates/ yet."""
+    from .content_root import init_root
+
+    emit(init_root(target), "init", root=str(target.resolve()))
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -15,7 +15,10 @@ from .errors import BrevgenError
 from .loading import dump_json, input_files, load_model
 from .models import GuidanceRequest
 from .output import letter_stem, sha256, write_all
+from .logs import get as get_logger
 from .parallel import RenderPool
+
+log = get_logger("jobs")  # counts and file stems only, never personal data
 
 
 # Case files and guidance requests: YAML, or JSON (which is YAML).
@@ -39,10 +42,13 @@ def add_letters(named: dict[str, Letter], origins: dict[str, Path], letters: lis
 
 def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path, pool: RenderPool) -> dict[Path, bytes]:
     """Render each letter in each format, plus its JSON record, keyed by output path."""
+    from .content_root import provenance
+
     rendered = dict(pool.render_all(named.items(), formats))
+    produced = provenance()  # which brevgen, which content, who, when: in the record, never in the letter
     files: dict[Path, bytes] = {}
     for stem, letter in named.items():
-        record = dict(letter.record, files={})
+        record = dict(letter.record, files={}, produced=produced)
         for fmt in formats:
             data = rendered[stem][fmt]
             files[out / f"{stem}.{fmt}"] = data
@@ -58,6 +64,7 @@ def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], form
         named, report = build()
         files = render_letters(named, formats, out, pool)
     write_all(files)
+    log.info("files written", extra={"files": len(files), "letters": len(named)})
     yield from report
     yield f"wrote {len(files)} files to {out}"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import PATHS, parse_date, user_errors
+from .cli import EXIT_FINDINGS, PATHS, emit, parse_date, user_errors
 
 
 @click.group(no_args_is_help=True)
@@ -28,11 +28,16 @@ def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_r
     from .batch import dry_run_lines, plan_run, run_invite
     from .parallel import RenderPool
 
+    def progress(line: str) -> None:  # progress on stderr; the result on stdout
+        click.echo(line, err=True)
+
     with RenderPool(1 if dry_run else workers) as pool:  # the workers start while the run is planned
         plan = plan_run(register, parse_date(meeting, "--meeting"), schedule, docx)
-        lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, click.echo)
-        for line in lines:
-            click.echo(line)
+        lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, progress)
+        emit(lines, "transition invite", out=str(out), letters=len(plan.addressees),
+             rejected_rows=sorted({e.row for e in plan.register.errors}))
+    if plan.register.errors:  # a finding: rows that could not be used are in errors.csv
+        raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 @transition_app.command()
@@ -44,5 +49,4 @@ def overview(register: Path, as_of: str, out: Path) -> None:
     """List the young people who reach 15½ or 16½ within three months, as CSV and HTML."""
     from .overview import overview_job
 
-    for line in overview_job(register, parse_date(as_of, "--as-of"), out):
-        click.echo(line)
+    emit(overview_job(register, parse_date(as_of, "--as-of"), out), "transition overview", out=str(out))

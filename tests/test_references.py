@@ -76,7 +76,7 @@ def test_every_reference_cited_by_the_library_exists_and_is_in_force_today(regis
 
 def test_refs_outdated_as_of(run_cli):
     result = run_cli("refs", "--outdated", "--as-of", "2028-01-01")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # outdated citations are findings
     rows = [line.split("\t")[:2] for line in result.stdout.splitlines() if "\t" in line]
     assert rows == [["begrundelse.regel.sel-85", "ks-sel-85#3"], ["begrundelse.valgt.timer", "ks-sel-85#4"]]
     assert "2 citation(s) outdated on 2028-01-01" in result.stdout

@@ -16,7 +16,13 @@ from ..transition import INVITE_AGE, Addressee, Meeting, Schedule, birthday
 from .markdown_text import render_text
 from .model import Attachment, Letter
 
-TEXTS = paths.CONTENT / "transition"
+
+
+def texts_folder() -> Path:
+    """content/transition/ in the content root in use."""
+    return paths.CONTENT / "transition"
+
+
 INVITATION = "invitation.md"
 INFORMATION = "information.md"
 
@@ -26,7 +32,7 @@ def _clock(value: dt.time) -> str:
 
 
 def invitation_letter(
-    addressee: Addressee, meeting: Meeting, schedule: Schedule, dated: dt.date, texts: Path = TEXTS
+    addressee: Addressee, meeting: Meeting, schedule: Schedule, dated: dt.date, texts: Path | None = None
 ) -> Letter:
     profile = loading.profile()
     youth, person = addressee.youth, addressee.person
@@ -47,7 +53,7 @@ def invitation_letter(
         "channel": person.channel.value,
         "profile": profile,
     }
-    text = render_text(texts / INVITATION, params)
+    text = render_text((texts or texts_folder()) / INVITATION, params)
     letter = Letter(
         kind="invitation",
         title=f"{text.title} - {profile.name}",
@@ -64,10 +70,10 @@ def invitation_letter(
     return dataclasses.replace(letter, record={"lix": {"score": readability.score, "band": readability.band}})
 
 
-def information_attachment(schedule: Schedule, dated: dt.date, texts: Path = TEXTS) -> Attachment:
+def information_attachment(schedule: Schedule, dated: dt.date, texts: Path | None = None) -> Attachment:
     profile = loading.profile()
     params = {"dated": dated, "sender": schedule.sender, "profile": profile}
-    text = render_text(texts / INFORMATION, params)
+    text = render_text((texts or texts_folder()) / INFORMATION, params)
     return Attachment(
         kind="information",
         title=f"{text.title} - {profile.name}",
