@@ -1,279 +1,446 @@
-"""brevgen's public Python API: the one way in for the CLI, the web app and the HTTP API.
+"""The public Python API: what the CLI, the web app and the HTTP API call (docs/developer.md).
+
+Each function is one step of the one-way flow (load+validate -> resolve phrases -> check ->
+render) taking plain data in and giving plain results out, so that no layer on top repeats a
+rule. Nothing here prints or knows HTTP; only `run_batch` writes files (its output folder).
 
     from generator import api
+    api.load_root("/srv/brevgen/root")                # the content root (default: docs/operator.md)
+    case, problems = api.validate_case(data)          # a dict in the case-file schema
+    case = api.read_case("case.yaml")                 # or a case file (YAML/JSON)
+    result = api.check_case(case)                     # findings, deadlines, LIX, preview HTML
+    files = api.render_case(case, ("pdf", "docx"))    # bytes per recipient, and JSON records
+    api.fitting_phrases("sel-85", "partly_granted", date(2026, 5, 11))
+    api.compute_deadline(date(2026, 5, 11), "post")   # date of receipt and complaint deadline
+    api.run_batch("register.csv", date(2027, 2, 10), "out/")   # the quarterly transition run
 
-    api.load_root("/srv/brevgen/content-root")           # or leave the default (docs/operator.md)
-    case = api.parse_case({"case_number": ..., ...})      # a dict, or api.read_case(path)
-    report = api.check_case(case)                         # findings and deadlines per recipient
-    letters = api.render_case(case, formats=("pdf",))     # bytes per recipient and format, + record
-    api.compute_deadline("2026-05-11", "post")
-    api.phrases_for("sel-85", "rejected")
-    api.run_batch("register.csv", "2027-02-10", "out/")  # the quarterly transition run
-
-Everything here is a thin layer over the core modules (case.py, documents/, checks.py,
-render/, jobs.py, batch.py): no rule, check or renderer is implemented twice. Functions raise
-`BrevgenError` for bad input; `CaseInputError` (a BrevgenError) adds the field-level problems.
-Nothing here writes files except `run_batch`, which writes its output folder.
+Bad input raises `BrevgenError` (a message naming file/field and what was expected), except
+`validate_case` and `check_case`, which return the problems as data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
+from jinja2 import meta, nodes
 from pydantic import ValidationError
 
-from . import paths
+from .case import CaseFile, DecisionType
+from .checks import Finding
 from .errors import BrevgenError
+from .loading import dump_json, format_field
+from .phrases import Phrase, PhraseLibrary, default_library
 
-__all__ = [
-    "BrevgenError", "CaseInputError", "ContentRoot", "load_root", "parse_case", "read_case",
-    "check_case", "render_case", "render_letter", "compute_deadline", "phrases_for", "run_batch",
-    "CaseReport", "RenderedLetter", "BatchResult",
-]
-
-
-class CaseInputError(BrevgenError):
-    """A case that does not fit the case format; `problems` names each field.
-
-    Each problem is {"field": "recipients[0].channel", "problem": "...", "line": 12 or None}.
-    Values of personal fields are never repeated (see loading.describe_validation_error)."""
-
-    def __init__(self, message: str, problems: list[dict[str, Any]]):
-        super().__init__(message)
-        self.problems = problems
+# Names every decision phrase gets from the case (documents/decision_letter.py, `base` and
+# `recipient`); any other name in a phrase's text is a parameter the caseworker fills in.
+CONTEXT_NAMES = frozenset({"case", "provision", "decision", "hjemmel", "profile", "caseworker", "citizen_name",
+                           "recipient", "copy", "rules", "standards", "rulings", "documents"})
+# Filters that say what kind of value a parameter holds.
+MONEY_FILTERS = frozenset({"kroner"})
+DATE_FILTERS = frozenset({"dato", "date", "langdato"})
 
 
-# --- the content root ---------------------------------------------------------------------------
+# --- validation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One validation problem: the field path as in case files (`recipients[1].postcode`),
+    pydantic's error type (`missing`, `string_pattern_mismatch`, ...) and an English message."""
+
+    field: str
+    type: str
+    message: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def validate_case(data: Any) -> tuple[CaseFile | None, list[FieldProblem]]:
+    """A case dict (the case-file schema) -> the model, or the problems naming each field.
+    Values are never echoed in messages: they may be personal data."""
+    if not isinstance(data, dict):
+        return None, [FieldProblem("", "type", "a case file is a mapping of fields")]
+    try:
+        return CaseFile.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            message = error["msg"]
+            if error["type"] == "value_error" and not loc:
+                message = message.removeprefix("Value error, ")
+            problems.append(FieldProblem(format_field(loc) if loc else _field_named_in(message),
+                                         error["type"], message, {k: str(v) for k, v in (error.get("ctx") or {}).items()}))
+        return None, problems
+
+
+def _field_named_in(message: str) -> str:
+    """Whole-case rules (case.py) name their field in backticks: `granted` is required when ..."""
+    match = re.search(r"`([a-z_]+)`", message)
+    return match.group(1) if match else ""
+
+
+def case_schema() -> dict[str, Any]:
+    """JSON Schema of the case file, for editors' completion (`brevgen schema case`)."""
+    schema = CaseFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema.setdefault("title", "brevgen case file")
+    schema["description"] = ("A caseworker's structured decision, input to `brevgen letter`. "
+                             "See generator/case.py for every field.")
+    return schema
+
+
+# --- phrases the caseworker can choose ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # "text", "number", "money" or "date"
+
+
+@dataclass(frozen=True)
+class PhraseChoice:
+    phrase: Phrase
+    slot: str
+    params: tuple[Param, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        p = self.phrase
+        return {
+            "id": p.id, "version": p.version, "title": p.title, "slot": self.slot, "text": p.text,
+            "parts": list(p.parts), "params": [{"name": x.name, "type": x.type} for x in self.params],
+            "cites": list(p.cites), "provisions": list(p.provisions), "decision_types": list(p.decision_types),
+            "valid_from": p.valid_from.isoformat(), "valid_to": p.valid_to.isoformat() if p.valid_to else None,
+            "owner": p.owner, "reviewed": p.reviewed.isoformat(),
+        }
+
+
+def chosen_slots(library: PhraseLibrary | None = None) -> list[str]:
+    """The slots of a decision letter the caseworker fills by choosing phrases, in reading order."""
+    from .documents.decision_letter import COMPOSITIONS
+
+    library = library or default_library()
+    slots = [ref.slot for cid in COMPOSITIONS for ref in library.compositions[cid].slots if ref.chosen]
+    return list(dict.fromkeys(slots))
+
+
+def phrase_params(phrase: Phrase, library: PhraseLibrary | None = None) -> tuple[Param, ...]:
+    """The parameters a phrase needs beyond the case context, with their kind, in text order.
+
+    A phrase may declare them (`params`); otherwise they are read from its text: a name passed
+    through `kroner` is an amount, through a date filter a date, anything else text."""
+    library = library or default_library()
+    declared = getattr(phrase, "params", None)
+    if declared:
+        items = declared.items() if isinstance(declared, dict) else ((p.name, p) for p in declared)
+        return tuple(Param(name, str(getattr(spec, "type", spec) or "text")) for name, spec in items)
+    if phrase.parts:
+        found: dict[str, Param] = {}
+        for part in phrase.parts:
+            for param in phrase_params(library.get(part), library):
+                found.setdefault(param.name, param)
+        return tuple(found.values())
+    if not phrase.text:
+        return ()
+    tree = library._env.parse(phrase.text)
+    names = [n for n in _names_in_order(tree) if n in meta.find_undeclared_variables(tree) and n not in CONTEXT_NAMES]
+    kinds: dict[str, str] = {}
+    for node in tree.find_all(nodes.Filter):
+        if isinstance(node.node, nodes.Name):
+            if node.name in MONEY_FILTERS:
+                kinds[node.node.name] = "money"
+            elif node.name in DATE_FILTERS:
+                kinds[node.node.name] = "date"
+    return tuple(Param(name, kinds.get(name, "text")) for name in dict.fromkeys(names))
+
+
+def _names_in_order(tree: nodes.Node) -> list[str]:
+    return [node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"]
+
+
+def fitting_phrases(provision: str, decision: str, dated: dt.date,
+                    library: PhraseLibrary | None = None) -> list[PhraseChoice]:
+    """The phrases a caseworker may choose for a case: in a chosen slot, fitting the provision and
+    decision, valid on the letter's date (the rule engine's own `fits` and `valid_on`)."""
+    library = library or default_library()
+    context = {"provision": provision, "decision": decision}
+    slots = chosen_slots(library)
+    choices = [PhraseChoice(p, p.slot, phrase_params(p, library)) for p in library.phrases.values()
+               if p.slot in slots and library.fits(p, context) and p.valid_on(dated)]
+    return sorted(choices, key=lambda c: (slots.index(c.slot), c.phrase.id))
+
+
+def parse_param(value: str, kind: str) -> Any:
+    """A parameter typed into a form -> the value a case file holds (numbers as numbers)."""
+    value = value.strip()
+    if kind in ("money", "number") or kind == "text" and re.fullmatch(r"-?\d+", value):
+        number = value.replace(".", "").replace(",", ".") if kind == "money" else value.replace(",", ".")
+        try:
+            return int(number) if re.fullmatch(r"-?\d+", number) else float(number)
+        except ValueError:
+            return value  # left as typed; the check names the field
+    return value
+
+
+# --- references the caseworker can cite -----------------------------------------------------------
+
+
+def citable_references(provision: str, dated: dt.date) -> list[dict[str, Any]]:
+    """Quality-standard sections and rulings in force for a provision on a date: the standard
+    named for the provision (`ks-<provision>`) and what phrases fitting the provision cite."""
+    from .references import default_registry
+
+    registry, library = default_registry(), default_library()
+    cited = {ref.partition("#")[0] for p in library.phrases.values()
+             if provision in p.provisions for ref in p.cites}
+    found = []
+    for standard in registry.standards.values():
+        if (standard.id == f"ks-{provision}" or standard.id in cited) and standard.in_force(dated):
+            for section in standard.sections:
+                found.append({"id": f"{standard.id}#{section.id}", "kind": "quality_standard",
+                              "title": f"{standard.title}, afsnit {section.id}: {section.title}"})
+    for ruling in registry.rulings.values():
+        if ruling.id in cited and not ruling.historic_on(dated):
+            found.append({"id": ruling.id, "kind": "ruling", "title": f"Principafgørelse {ruling.number}: {ruling.title}"})
+    return found
+
+
+# --- build, check, render -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipientResult:
+    index: int  # 1, 2, ...
+    role: str
+    channel: str
+    html: str  # the HTML the PDF is made from
+    received: dt.date | None
+    deadline: dt.date | None
+    lix: float
+    lix_band: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: tuple[Finding, ...]
+    recipients: tuple[RecipientResult, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+
+_PHRASE_FIELD = re.compile(r"(phrases\[\d+\](?:\.\w+)?)")
+
+
+def build_error_finding(exc: BrevgenError) -> Finding:
+    """A problem that stops the build itself (unknown or unfitting phrase, missing parameter,
+    provision not in force) as a finding pointing at its field."""
+    message = str(exc)
+    match = _PHRASE_FIELD.search(message)
+    if match:
+        where = match.group(1)
+        code = "phrase-param-missing" if "parameter missing" in message else "phrase-not-allowed"
+    elif ": provision:" in message or message.startswith("provision"):
+        where, code = "provision", "provision-not-in-force"
+    elif "department" in message:
+        where, code = "department", "unknown-department"
+    else:
+        where, code = "", "build-error"
+    return Finding("error", code, message, where)
+
+
+def check_case(case: CaseFile, *, source: str = "case", preview: bool = True) -> CheckResult:
+    """Build the letters of a case and run the legal checks: what `brevgen letter` does before it
+    renders. A problem that stops the build comes back as an error finding, not an exception."""
+    from .checks import check_decision
+    from .documents.decision_letter import build_decision
+
+    try:
+        built = build_decision(case, source=source, input_sha256="")
+    except BrevgenError as exc:
+        return CheckResult((build_error_finding(exc),), ())
+    findings = tuple(check_decision(built))
+    recipients = []
+    for index, rl in enumerate(built.letters, start=1):
+        deadline = rl.guidance.deadline if rl.guidance else None
+        record_lix = rl.letter.record["lix"]
+        html = ""
+        if preview:
+            from .render.html import render_html_text
+            html = render_html_text(rl.letter)
+        recipients.append(RecipientResult(index, rl.letter.recipient.role.value, rl.letter.channel.value, html,
+                                          deadline.received if deadline else None,
+                                          deadline.deadline if deadline else None,
+                                          record_lix["score"], record_lix["band"]))
+    return CheckResult(findings, tuple(recipients))
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    recipient_index: int
+    name: str  # no personal data: case number, kind, recipient number and role
+    format: str  # pdf, docx, html or json (the record)
+    content: bytes
+    sha256: str
+    record: dict[str, Any] | None = None  # on the json file: the letter's record
+
+
+def render_case(case: CaseFile, formats: tuple[str, ...] = ("pdf", "docx"), *, source: str = "case",
+                input_sha256: str = "", strict: bool = False, operator: str | None = None) -> list[RenderedFile]:
+    """Every recipient's letter in each format plus its JSON record, as `brevgen letter` writes
+    them. Raises BrevgenError (nothing rendered) when a check finds an error. The record says
+    who made it (`operator`, default: content_root.operator()), with which brevgen and content,
+    and when; the letter bytes do not, so the same case gives the same bytes."""
+    from .checks import check_decision
+    from .content_root import provenance
+    from .documents.decision_letter import build_decision, with_warnings
+    from .output import letter_stem, sha256
+    from .parallel import render_letter
+
+    built = build_decision(case, source=source, input_sha256=input_sha256)
+    findings = check_decision(built)
+    blocking = [f for f in findings if f.level == "error" or strict]
+    if blocking:
+        raise BrevgenError(f"{source}: nothing rendered; {len(blocking)} problem(s):\n" + "\n".join(map(str, blocking)))
+    files = []
+    produced = provenance(operator)  # in the record only: the letter bytes stay reproducible
+    for index, letter in enumerate(with_warnings(built, [str(f) for f in findings if f.level == "warning"]), start=1):
+        stem = letter_stem(letter.case_number, letter.kind, index, letter.recipient.role)
+        record = dict(letter.record, files={}, produced=produced)
+        for fmt, data in render_letter(letter, formats).items():
+            files.append(RenderedFile(index, f"{stem}.{fmt}", fmt, data, sha256(data)))
+            record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
+        data = dump_json(record).encode("utf-8")
+        files.append(RenderedFile(index, f"{stem}.json", "json", data, sha256(data), record))
+    return files
+
+
+def case_to_data(case: CaseFile) -> dict[str, Any]:
+    """A case model -> the dict a case file holds (dates as ISO strings, unset fields left out)."""
+    return case.model_dump(mode="json", exclude_defaults=True)
+
+
+def decision_types() -> list[str]:
+    return [d.value for d in DecisionType]
+
+
+# --- leaflets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeafletPreview:
+    html: str | None  # the leaflet's web page, or None when an error stops it
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+    lix: float | None
+
+
+def preview_leaflet(text: str, path, today: dt.date | None = None) -> LeafletPreview:
+    """A leaflet's web page from its Markdown source as being edited (`path`: where it lives)."""
+    from pathlib import Path
+
+    from .leaflets.build import build_leaflet
+    from .leaflets.source import parse_leaflet
+    from .render.leaflet import render_leaflet_html_text
+
+    try:
+        source = parse_leaflet(text, Path(path))
+    except BrevgenError as exc:
+        return LeafletPreview(None, (str(exc),), (), None)
+    leaflet, errors = build_leaflet(source, today or dt.date.today())
+    if leaflet is None:
+        return LeafletPreview(None, tuple(map(str, errors)), (), None)
+    return LeafletPreview(render_leaflet_html_text(leaflet), (), tuple(map(str, leaflet.warnings)), leaflet.lix.score)
+
+
+# --- content root, files, deadlines, batches ----------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ContentRoot:
     path: Path
-    version: str  # git:<commit> or sha256:<digest of the files>
-    source: str  # how it was chosen: --root, BREVGEN_ROOT, checkout, bundled
+    version: str  # git:<commit>, or sha256:<digest of its files>
+    source: str  # how it was chosen: --root (use_root), BREVGEN_ROOT, checkout, bundled
 
 
 def load_root(path: str | Path | None = None) -> ContentRoot:
-    """Use the content root at `path` for this process (None: the default order, docs/operator.md),
-    load and validate its profile, rules, phrases and registry, and say which version it is."""
-    from . import loading
+    """Use the content root at `path` for this process (None: BREVGEN_ROOT, else the checkout or
+    the bundled example), load its profile, rules, phrases and registry (BrevgenError naming the
+    file and field on a problem) and say which version it is. `brevgen check` checks it fully."""
+    from . import loading, paths
     from .content_root import root_version
-    from .phrases import default_library
     from .references import default_registry
 
-    if path is not None and not paths.is_root(Path(path)):
-        raise BrevgenError(f"{path}: not a content root: expected the folders {', '.join(paths.FOLDERS)}")
-    folder = paths.use_root(path) if path is not None or paths.chosen() is not None else paths.root()
+    if path is not None:
+        if not paths.is_root(Path(path)):
+            raise BrevgenError(f"{path}: not a content root: expected the folders {', '.join(paths.FOLDERS)}")
+        paths.use_root(path)
     loading.profile(), loading.deadline_rules(), loading.complaint_routes(), loading.calendar_config()
     default_library(), default_registry()
+    folder = paths.root()
     return ContentRoot(folder, root_version(folder), paths.root_source())
 
 
-# --- cases --------------------------------------------------------------------------------------
-
-
-def parse_case(data: dict[str, Any], source: str = "case"):
-    """Validate a decision case given as a dict (the case file's fields, case.py). Returns a CaseFile."""
-    from .case import CaseFile
-    from .loading import format_field
-
-    if not isinstance(data, dict):
-        raise CaseInputError(f"{source}: expected an object with the case's fields",
-                             [{"field": "(top level)", "problem": "expected an object", "line": None}])
-    try:
-        return CaseFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [_problem(p, format_field) for p in exc.errors(include_url=False)]
-        message = "\n".join(f"{source}: {p['field']}: {p['problem']}" for p in problems)
-        raise CaseInputError(message, problems) from None
-
-
-def _problem(error: dict, format_field: Callable) -> dict[str, Any]:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    if error["type"] == "missing":
-        text = "this field is required"
-    elif error["type"] == "extra_forbidden":
-        text = "unknown field (check the spelling)"
-    else:
-        text = error["msg"]  # pydantic's message; the input value is deliberately left out
-    return {"field": format_field(loc), "problem": text, "line": None}
-
-
-def read_case(path: str | Path):
-    """Read and validate a case file (YAML or JSON); errors name file, line and field."""
-    from .case import CaseFile
+def read_case(path: str | Path) -> CaseFile:
+    """Read and validate a case file (YAML or JSON); a problem names the file, line and field."""
     from .loading import load_model
 
     return load_model(CaseFile, Path(path))
 
 
-def _sha256_of_case(case) -> str:
-    return hashlib.sha256(json.dumps(case.model_dump(mode="json"), sort_keys=True).encode("utf-8")).hexdigest()
-
-
-@dataclass
-class CaseReport:
-    """The checks' result for one case, before anything is rendered."""
-
-    ok: bool  # no errors (warnings allowed unless strict)
-    errors: list[dict[str, str]]
-    warnings: list[dict[str, str]]
-    recipients: list[dict[str, Any]]  # per recipient: stem, role, channel, deadlines
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "errors": self.errors, "warnings": self.warnings, "recipients": self.recipients}
-
-
-def _build(case, source: str, input_sha256: str | None):
-    from .checks import check_decision
-    from .documents.decision_letter import build_decision
-
-    built = build_decision(case, source=source, input_sha256=input_sha256 or _sha256_of_case(case))
-    return built, check_decision(built)
-
-
-def check_case(case, *, strict: bool = False, source: str = "case", input_sha256: str | None = None) -> CaseReport:
-    """Build the letters of a case and run the legal checks (checks.py). Nothing is rendered."""
-    from .jobs import add_letters
-
-    built, findings = _build(case, source, input_sha256)
-    as_dicts = [{"level": f.level, "code": f.code, "message": f.message} for f in findings]
-    errors = [f for f in as_dicts if f["level"] == "error" or strict]
-    named: dict[str, Any] = {}
-    add_letters(named, {}, [rl.letter for rl in built.letters], Path(source))
-    recipients = [
-        {"stem": stem, "role": letter.recipient.role.value, "channel": letter.channel.value,
-         "dated": str(case.dated), "deadlines": letter.record.get("deadlines")}
-        for stem, letter in named.items()
-    ]
-    return CaseReport(not errors, errors, [f for f in as_dicts if f["level"] == "warning"], recipients)
-
-
-@dataclass
-class RenderedLetter:
-    """One recipient's letter: file name stem, bytes per format, and the JSON record."""
-
-    stem: str
-    files: dict[str, bytes]
-    record: dict[str, Any]
-    record_json: bytes = field(repr=False, default=b"")
-
-
-def render_case(case, formats: Iterable[str] = ("pdf",), *, strict: bool = False, source: str = "case",
-                input_sha256: str | None = None, workers: int = 1) -> list[RenderedLetter]:
-    """Check a case, then render one letter per recipient in each format (pdf, docx, html).
-
-    Raises BrevgenError when a check finds an error (with strict=True, also a warning): no letter
-    of a case that fails its checks is ever rendered. The record carries the provenance (brevgen
-    and content-root version, operator, time); the letter bytes do not, so they are reproducible."""
-    from .documents.decision_letter import with_warnings
-    from .jobs import add_letters, render_letters
-    from .parallel import RenderPool
+def render_letter(letter, fmt: str = "pdf") -> bytes:
+    """One built document (documents.model.Letter: a decision letter, guidance, invitation) -> bytes."""
+    from .parallel import render_letter as render
     from .render import FORMATS
 
-    formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise BrevgenError(f"formats: expected some of {', '.join(FORMATS)}, got {', '.join(formats) or 'none'}")
-    built, findings = _build(case, source, input_sha256)
-    errors = [f for f in findings if f.level == "error" or strict]
-    if errors:
-        raise BrevgenError(f"{source}: nothing rendered; {len(errors)} problem(s):\n" + "\n".join(str(f) for f in errors))
-    named: dict[str, Any] = {}
-    add_letters(named, {}, with_warnings(built, [str(f) for f in findings if f.level == "warning"]), Path(source))
-    with RenderPool(workers) as pool:
-        files = render_letters(named, formats, Path(), pool)
-    result = []
-    for stem in named:
-        record_bytes = files[Path(f"{stem}.json")]
-        result.append(RenderedLetter(stem, {fmt: files[Path(f"{stem}.{fmt}")] for fmt in formats},
-                                     json.loads(record_bytes), record_bytes))
-    return result
-
-
-def render_letter(letter, fmt: str = "pdf") -> bytes:
-    """Render one built document (documents.model.Letter) to bytes: pdf, docx or html."""
-    from .parallel import render_letter as render
-
+    if fmt not in FORMATS:
+        raise BrevgenError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     return render(letter, (fmt,))[fmt]
 
 
-# --- rules --------------------------------------------------------------------------------------
-
-
-def compute_deadline(dated: str | dt.date, channel: str, weeks: int = 4) -> dict[str, Any]:
-    """Date of receipt and complaint deadline for a letter dated `dated` sent by `channel`."""
+def compute_deadline(dated: dt.date, channel: str, weeks: int = 4) -> dict[str, Any]:
+    """Date of receipt and complaint deadline for a letter dated `dated` and sent by `channel`
+    (digital, post, quickpost), by the rule set in force on that date, with the rule and source."""
     from .deadlines import compute_deadline as compute
     from .models import Channel
 
-    day = _date(dated, "dated")
     allowed = [c.value for c in Channel]
     if channel not in allowed:
         raise BrevgenError(f"channel: {channel!r} is not a delivery channel; allowed: {', '.join(allowed)}")
-    if not isinstance(weeks, int) or weeks < 1:
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise BrevgenError("weeks: expected a whole number of weeks, at least 1")
-    return compute(day, Channel(channel), weeks).as_record()
+    return compute(dated, Channel(channel), weeks).as_record()
 
 
-def phrases_for(provision: str, decision: str, on: str | dt.date | None = None) -> list[dict[str, Any]]:
-    """The phrases a caseworker may choose for a provision and decision type on a date (default
-    today): those in force, limited to that provision and decision (or not limited)."""
-    from .case import DecisionType
-    from .phrases import default_library
-
-    day = _date(on, "on") if on else dt.date.today()
-    allowed = [d.value for d in DecisionType]
-    if decision not in allowed:
-        raise BrevgenError(f"decision: {decision!r}; allowed: {', '.join(allowed)}")
-    library = default_library()
-    context = {"provision": provision, "decision": decision}
-    return [
-        {"id": p.id, "version": p.version, "slot": p.slot, "text": p.text, "cites": list(p.cites),
-         "provisions": list(p.provisions or ()), "decision_types": list(p.decision_types or ())}
-        for p in sorted(library.phrases.values(), key=lambda p: p.id)
-        if p.valid_on(day) and library.fits(p, context)
-    ]
-
-
-def _date(value: str | dt.date, name: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise BrevgenError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD") from None
-
-
-# --- batches ------------------------------------------------------------------------------------
-
-
-@dataclass
+@dataclass(frozen=True)
 class BatchResult:
     out: Path
-    letters: int
-    written_now: int
-    rejected_rows: list[int]
-    messages: list[str]
+    letters: int  # letters in the run (written now or already there)
+    rejected_rows: tuple[int, ...]  # register rows that could not be used (errors.csv)
+    messages: tuple[str, ...]  # the summary `brevgen transition invite` prints
 
 
-def run_batch(register: str | Path, meeting: str | dt.date, out: str | Path, *, workers: int = 1,
+def run_batch(register: str | Path, meeting: dt.date, out: str | Path, *, workers: int = 1,
               schedule: str | Path | None = None, docx: bool = False, broker: str | None = None,
               progress: Callable[[str], None] | None = None) -> BatchResult:
-    """The quarterly transition run (batch.py) into `out`; resumable, each letter written once.
+    """The quarterly transition run (batch.py) into `out`: resumable, each letter written once.
 
-    Rendering goes to the local process pool (`workers`), or with `broker` (or BREVGEN_BROKER_URL)
-    to the Celery queue (generator/queue/); the letters are the same bytes either way."""
+    Letters are rendered by the local process pool (`workers`), or, with `broker` or
+    BREVGEN_BROKER_URL set, by Celery workers (generator/queue/); the files are the same bytes
+    either way."""
     from .batch import plan_run, run_invite
     from .queue import pool_for
 
-    out = Path(out)
     with pool_for(workers, broker) as pool:
-        plan = plan_run(Path(register), _date(meeting, "meeting"), Path(schedule) if schedule else None, docx)
-        messages = list(run_invite(plan, out, pool, progress or (lambda line: None)))
-    written = next((int(m.split(";")[0].split(":")[1]) for m in messages if m.startswith("written now:")), 0)
-    return BatchResult(out, len(plan.addressees), written, sorted({e.row for e in plan.register.errors}), messages)
+        plan = plan_run(Path(register), meeting, Path(schedule) if schedule else None, docx)
+        messages = tuple(run_invite(plan, Path(out), pool, progress or (lambda line: None)))
+    return BatchResult(Path(out), len(plan.addressees), tuple(sorted({e.row for e in plan.register.errors})), messages)

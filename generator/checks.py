@@ -12,8 +12,8 @@ name fields and reference ids, never personal values. Nothing here knows about r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Literal
 
 from .calendar import ClosingCalendar, default_calendar
 from .documents.decision_letter import DecisionLetters
@@ -27,6 +27,10 @@ class Finding:
     level: Literal["error", "warning"]
     code: str
     message: str
+    # The case-file field to change (e.g. "facts", "documents[1]", "dated"), and the facts behind
+    # the message (dates, ids, scores): the web app words its Danish message from these.
+    field: str = ""
+    data: dict[str, Any] = dataclass_field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -48,23 +52,30 @@ def _legal_errors(built: DecisionLetters) -> list[Finding]:
                                  f"{what} must state its legal basis (FVL § 24), but no phrase explains provision "
                                  f"{case.provision!r}; add a `begrundelse.regel` phrase for it"))
     if not case.facts:
-        found.append(Finding("error", "no-facts", f"{what} must state the facts it rests on (FVL § 24): `facts` is empty"))
+        found.append(Finding("error", "no-facts", f"{what} must state the facts it rests on (FVL § 24): `facts` is empty", "facts"))
     if not case.considerations:
         found.append(Finding("error", "no-considerations",
-                             f"{what} must state the main considerations (FVL § 24): `considerations` is empty"))
+                             f"{what} must state the main considerations (FVL § 24): `considerations` is empty",
+                             "considerations"))
     for index, recipient_letter in enumerate(built.letters, start=1):
         if recipient_letter.guidance is None or not recipient_letter.guidance.section.blocks:
             found.append(Finding("error", "no-complaint-guidance",
-                                 f"{what} must carry complaint guidance (FVL § 25): letter {index} has none"))
+                                 f"{what} must carry complaint guidance (FVL § 25): letter {index} has none",
+                                 f"recipients[{index - 1}]", {"letter": index}))
     return found
 
 
 def _reference_errors(built: DecisionLetters) -> list[Finding]:
     found = []
+    case_refs = list(built.case.references)
     for citation in built.citations:
         if citation.problem:
             code = {"unknown": "unknown-reference", "ruling": "historic-ruling"}.get(citation.kind, "reference-not-in-force")
-            found.append(Finding("error", code, citation.problem))
+            if citation.id in case_refs:
+                where = f"references[{case_refs.index(citation.id)}]"
+            else:  # cited by the provision itself or by a phrase
+                where = "provision" if citation.id == built.case.provision else "phrases"
+            found.append(Finding("error", code, citation.problem, where, {"ref": citation.id, "dated": built.case.dated}))
     return found
 
 
@@ -78,20 +89,24 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
             found.append(Finding("warning", "sent-before-closing-day",
                                  f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches the citizen "
                                  f"just before a closing day ({next_day}: {reason}); consider dating it "
-                                 f"{suggest_date(case.dated, calendar)}"))
+                                 f"{suggest_date(case.dated, calendar)}", "dated",
+                                 {"dated": case.dated, "next_day": next_day, "reason": reason,
+                                  "suggested": suggest_date(case.dated, calendar)}))
         if not case.phone_call:
             found.append(Finding("warning", "no-phone-call",
                                  f"a {case.decision.value} decision with no phone call recorded (`phone_call`): "
-                                 "tell the citizen by phone before the letter is sent"))
+                                 "tell the citizen by phone before the letter is sent", "phone_call"))
     unseen = [i for i, doc in enumerate(case.documents) if not doc.seen_by_party]
     if unseen and not case.party_hearing:
         fields = ", ".join(f"documents[{i}]" for i in unseen)
         found.append(Finding("warning", "no-party-hearing",
-                             f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)"))
+                             f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)",
+                             "party_hearing", {"documents": unseen}))
     for index, recipient_letter in enumerate(built.letters, start=1):
         score = lix(recipient_letter.letter.citizen_text).score
         if score > LIX_LIMIT:
-            found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}"))
+            found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}", "",
+                                 {"letter": index, "score": score, "limit": LIX_LIMIT}))
     return found
 
 

@@ -341,3 +341,175 @@ def main() -> None:  # pragma: no cover - entry point
 from .transition_cli import transition_app  # noqa: E402
 
 app.add_command(transition_app, name="transition")
+
+
+# --- the web app, its accounts, and what editors and integrators need -----------------------------
+
+
+@app.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@user_errors
+def serve(host: str, port: int) -> None:
+    """Start the web app (and the database migrations) on BREVGEN_DATABASE_URL or SQLite in BREVGEN_DATA."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    click.echo(f"brevgen: web app on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+@app.group()
+def user() -> None:
+    """Accounts for the web app."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["caseworker", "lawyer", "admin"]), help="What the account may do.")
+@click.option("--department", required=True, help="A department id in content/profile.yaml (a caseworker sees its cases).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@user_errors
+def user_add(username: str, role: str, department: str, password_stdin: bool) -> None:
+    """Create an account; the password is asked for (or read with --password-stdin), never an argument."""
+    from sqlalchemy.orm import Session
+
+    from .store import make_engine, upgrade
+    from .web.auth import create_user
+
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    upgrade()
+    with Session(make_engine()) as db:
+        create_user(db, username, password, role, department)
+        db.commit()
+    click.echo(f"user {username} added ({role}, department {department})")
+
+
+@app.command()
+@click.option("--provision", required=True, help="A provision id, e.g. sel-85.")
+@click.option("--decision", required=True, help="granted, partly_granted, rejected, stopped or changed.")
+@click.option("--dated", help="The letter's date, YYYY-MM-DD (default: today): phrases valid that day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@user_errors
+def phrases(provision: str, decision: str, dated: str | None, as_json: bool) -> None:
+    """The phrases a caseworker can choose for a provision and decision, with their parameters."""
+    from . import api
+    from .references import default_registry
+
+    if decision not in api.decision_types():
+        fail(f"--decision {decision!r}: allowed: {', '.join(api.decision_types())}")
+    if provision not in default_registry().provisions:
+        fail(f"--provision {provision!r} is not in content/references.yaml "
+             f"(known: {', '.join(sorted(default_registry().provisions))})")
+    day = parse_date(dated, "--dated") if dated else dt.date.today()
+    choices = api.fitting_phrases(provision, decision, day)
+    if as_json or settings.json:
+        click.echo(json.dumps([c.as_dict() for c in choices], ensure_ascii=False, indent=2))
+        return
+    for choice in choices:
+        params = ", ".join(f"{p.name} ({p.type})" for p in choice.params) or "no parameters"
+        click.echo(f"{choice.phrase.id}\t{choice.slot}\t{choice.phrase.title}\t{params}")
+    click.echo(f"{len(choices)} phrase(s) fit {provision} / {decision} on {day}")
+
+
+@app.command()
+@click.argument("what", type=click.Choice(["case"]))
+def schema(what: str) -> None:
+    """Print a JSON Schema (of the case file) for editors' completion and validation."""
+    from . import api
+
+    click.echo(json.dumps(api.case_schema(), ensure_ascii=False, indent=2))
+
+
+# --- API tokens (administrators) ------------------------------------------------------------
+
+
+@app.group(no_args_is_help=True)
+def token() -> None:
+    """API tokens for case systems calling the HTTP API (/api/v1): create, list, revoke."""
+
+
+def _token_db():
+    from sqlalchemy.orm import Session
+
+    from .store import make_engine, upgrade
+
+    upgrade()
+    return Session(make_engine())
+
+
+@token.command("create")
+@click.option("--name", required=True, help="The system the token is for, e.g. nexus-prod (unique).")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="What the token may do (repeat, or comma-separated): check, render, phrases, deadlines, batch.")
+@user_errors
+def token_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a token and print it once; the database keeps only its hash."""
+    from .content_root import operator
+    from .store.tokens import create_token
+
+    wanted = [s.strip() for value in scopes for s in value.split(",") if s.strip()]
+    with _token_db() as db:
+        try:
+            row, secret = create_token(db, name, wanted, operator())
+        except ValueError as exc:
+            fail(str(exc))
+        db.commit()
+        scopes_text = row.scopes
+    emit([secret, f"token {name!r} created with scopes: {scopes_text}; it is shown only now"], "token create",
+         name=name, scopes=scopes_text.split(), token=secret)
+
+
+@token.command("list")
+@user_errors
+def token_list() -> None:
+    """List tokens: name, scopes, created, last used, revoked (never the secrets)."""
+    from sqlalchemy import select
+
+    from .store.tokens import ApiToken
+
+    with _token_db() as db:
+        rows = db.scalars(select(ApiToken).order_by(ApiToken.name)).all()
+        data = [{"name": r.name, "scopes": r.scopes.split(), "created_by": r.created_by, "created_at": r.created_at,
+                 "last_used_at": r.last_used_at, "revoked_at": r.revoked_at} for r in rows]
+    emit([f"{d['name']}\t{' '.join(d['scopes'])}\t{'revoked ' + str(d['revoked_at']) if d['revoked_at'] else 'active'}"
+          for d in data], "token list", tokens=data)
+
+
+@token.command("revoke")
+@click.argument("name")
+@user_errors
+def token_revoke(name: str) -> None:
+    """Revoke the token NAME: refused from its next call on every server."""
+    from .store.tokens import revoke_token
+
+    with _token_db() as db:
+        row = revoke_token(db, name)
+        if row is None:
+            fail(f"no token named {name!r} (`brevgen token list` shows them)")
+        db.commit()
+    emit([f"token {name!r} revoked"], "token revoke", name=name)
+
+
+# --- queue workers --------------------------------------------------------------------------
+
+
+@app.command()
+@click.option("--broker", help="Broker URL (default BREVGEN_BROKER_URL), e.g. redis://127.0.0.1:6379/0.")
+@click.option("--name", "node", help="Worker name (default: brevgen@HOST-PID).")
+def worker(broker: str | None, node: str | None) -> None:
+    """Run one queue worker: renders letters of batches sent to the queue (one letter at a time)."""
+    import os
+    import socket
+
+    from .queue.tasks import make_app
+
+    queue_app = make_app(broker)
+    node = node or f"brevgen-{os.getpid()}@{socket.gethostname()}"
+    # solo pool: this process renders (WeasyPrint is not fork-safe); run more workers to scale.
+    queue_app.worker_main(["worker", "--pool=solo", "--concurrency=1", "-n", node, "--without-gossip",
+                           "--without-mingle", "--loglevel=WARNING", "-Q", "brevgen"])
