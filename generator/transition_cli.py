@@ -22,16 +22,18 @@ def transition_app() -> None:
 @click.option("--dry-run", "dry_run", is_flag=True, help="List who would receive what; write nothing.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Render in this many processes.")
 @click.option("--docx", is_flag=True, help="Also write each letter as DOCX.")
+@click.option("--broker", help="Render on the Celery queue at this URL (default BREVGEN_BROKER_URL; none: local processes).")
 @user_errors
-def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int, docx: bool) -> None:
+def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int, docx: bool,
+           broker: str | None) -> None:
     """Write one invitation per young person turning 16 in the meeting's quarter and per custody holder."""
     from .batch import dry_run_lines, plan_run, run_invite
-    from .parallel import RenderPool
+    from .queue import pool_for
 
     def progress(line: str) -> None:  # progress on stderr; the result on stdout
         click.echo(line, err=True)
 
-    with RenderPool(1 if dry_run else workers) as pool:  # the workers start while the run is planned
+    with pool_for(1 if dry_run else workers, None if dry_run else broker) as pool:  # the workers start while the run is planned
         plan = plan_run(register, parse_date(meeting, "--meeting"), schedule, docx)
         lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, progress)
         emit(lines, "transition invite", out=str(out), letters=len(plan.addressees),
