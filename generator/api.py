@@ -121,10 +121,13 @@ class PhraseChoice:
 
 def chosen_slots(library: PhraseLibrary | None = None) -> list[str]:
     """The slots of a decision letter the caseworker fills by choosing phrases, in reading order."""
-    from .documents.decision_letter import COMPOSITIONS
+    from .documents.decision_letter import KINDS
 
     library = library or default_library()
-    slots = [ref.slot for cid in COMPOSITIONS for ref in library.compositions[cid].slots if ref.chosen]
+    # Every composition any kind of letter uses (decision letters first), in reading order.
+    compositions = dict.fromkeys(cid for spec in KINDS.values() for cid, _ in spec.parts)
+    slots = [ref.slot for cid in compositions if cid in library.compositions
+             for ref in library.compositions[cid].slots if ref.chosen]
     return list(dict.fromkeys(slots))
 
 
