@@ -5,9 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup example test clean bench bytecode
+.PHONY: setup system example test clean bench bytecode
 
-setup: $(STAMP)
+setup: system $(STAMP)
+
+# Debian packages the tests need (redis-server for the queue test); a no-op when installed.
+system:
+	@sh scripts/system_packages.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
