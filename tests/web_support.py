@@ -70,16 +70,22 @@ def pg_bin() -> Path:
 
 
 class PostgresServer:
-    def __init__(self, folder: Path):
-        self.folder = folder
+    """`folder=None`: a fresh folder in /tmp (pytest's own is closed to the postgres user)."""
+
+    def __init__(self, folder: Path | None = None):
+        import tempfile
+
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="brevgen-pg-"))
         self.port = free_port()
-        self.data = folder / "pgdata"
+        self.data = self.folder / "pgdata"
 
     def _run(self, *args: str) -> None:
         command = [str(a) for a in args]
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True)
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"{' '.join(command)}: {result.stderr or result.stdout}")
 
     def start(self) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -94,6 +100,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         self._run(pg_bin() / "pg_ctl", "-D", self.data, "-m", "immediate", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def stop(process: subprocess.Popen) -> None:
