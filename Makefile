@@ -5,9 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup example test clean bench bytecode
+.PHONY: setup system example test clean bench bytecode
 
 setup: $(STAMP)
+
+# Debian packages the tests use (Chromium, PostgreSQL); skipped quickly when present.
+system:
+	@bash scripts/setup_system.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +34,7 @@ example: setup
 	$(BIN)/brevgen transition invite --register content/examples/transition/register.csv --meeting 2027-02-10 --out output/transition
 	$(BIN)/brevgen transition overview --register content/examples/transition/register.csv --as-of 2026-07-01 --out output/transition
 
-test: setup
+test: setup system
 	$(BIN)/pytest
 
 # The benchmarks of bench/ (a few minutes; installs LibreOffice for benchmark 6 via apt-get).
