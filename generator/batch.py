@@ -72,7 +72,8 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
         meeting=meeting,
         dated=dated,
         addressees=people,
-        letters=tuple(invitation_letter(a, meeting, schedule, dated) for a in people),
+        letters=tuple(invitation_letter(a, meeting, schedule, dated, custody_count=len(register.custody.get(a.youth.person_id, [])))
+                      for a in people),
         information=information_attachment(schedule, dated),
         formats=("pdf", "docx") if docx else ("pdf",),
     )

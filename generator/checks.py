@@ -15,9 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Literal
 
+from .addressing import SECOND_PERSON, speaks_for_self, starts_with_deres
 from .calendar import ClosingCalendar, default_calendar
-from .documents.decision_letter import DecisionLetters
+from .case import LetterKind
+from .deadlines import receipt_date
+from .documents.decision_letter import ABOUT, DecisionLetters, kind_spec
 from .readability import lix
+from .case import DecisionType
 
 LIX_LIMIT = 45  # DOMAIN.md section 6: 45 and above is "hard"
 
@@ -37,13 +41,18 @@ class Finding:
 
 
 def check_decision(built: DecisionLetters, calendar: ClosingCalendar | None = None) -> list[Finding]:
-    return [*_legal_errors(built), *_reference_errors(built), *_warnings(built, calendar or default_calendar())]
+    calendar = calendar or default_calendar()
+    return [*_legal_errors(built), *_wording_errors(built), *_reference_errors(built), *_warnings(built, calendar),
+            *_kind_findings(built, calendar)]
+
+
+check_case = check_decision  # every kind of letter
 
 
 def _legal_errors(built: DecisionLetters) -> list[Finding]:
     case = built.case
-    if case.decision.fully_grants:
-        return []  # FVL § 22: a full grant needs no reason
+    if not case.is_decision or case.decision.fully_grants:
+        return []  # FVL § 22: a full grant needs no reason; the other letters are not decisions
     found = []
     what = f"a decision that is {case.decision.value} (not fully granted)"
     for recipient_letter in built.letters[:1]:
@@ -57,12 +66,52 @@ def _legal_errors(built: DecisionLetters) -> list[Finding]:
         found.append(Finding("error", "no-considerations",
                              f"{what} must state the main considerations (FVL § 24): `considerations` is empty",
                              "considerations"))
+    if case.overall_assessment is None:
+        found.append(Finding("error", "no-overall-assessment",
+                             f"{what} must state the result of the overall assessment (RSL § 5): "
+                             "`overall_assessment` is missing (`other_help: []` when there is no other help)",
+                             "overall_assessment"))
     for index, recipient_letter in enumerate(built.letters, start=1):
         if recipient_letter.guidance is None or not recipient_letter.guidance.section.blocks:
             found.append(Finding("error", "no-complaint-guidance",
                                  f"{what} must carry complaint guidance (FVL § 25): letter {index} has none",
                                  f"recipients[{index - 1}]", {"letter": index}))
     return found
+
+
+def _wording_errors(built: DecisionLetters) -> list[Finding]:
+    """Who "du" is, and no "Deres" (issue 11): checked on the finished text of every letter."""
+    found = []
+    spec = kind_spec(built.case)
+    about = [cid for cid, audience in spec.parts if audience == ABOUT]
+    for index, rl in enumerate(built.letters, start=1):
+        letter = rl.letter
+        for section in letter.sections:
+            text = "\n".join([section.heading, section.plain_text])
+            if starts_with_deres(text):
+                found.append(Finding("error", "deres-third-party",
+                                     f"letter {index}: a sentence begins with \"Deres\" (section {section.heading!r}); "
+                                     "it reads as the polite \"your\": name whom it is about", "phrases",
+                                     {"letter": index, "section": section.heading}))
+        if speaks_for_self(letter.recipient, built.case.recipients):
+            continue
+        for section in letter.sections:
+            if not set(section.phrase_ids) & _about_phrases(built, about):
+                continue
+            if SECOND_PERSON.search(section.heading + "\n" + section.plain_text):
+                found.append(Finding("error", "du-ambiguous",
+                                     f"letter {index} ({letter.recipient.role.value}): section {section.heading!r} is about "
+                                     "the citizen but says \"du\"; in this letter \"du\" is the reader", "phrases",
+                                     {"letter": index, "section": section.heading}))
+    return found
+
+
+def _about_phrases(built: DecisionLetters, about: list[str]) -> set[str]:
+    from .phrases import default_library
+
+    library = default_library()
+    slots = {ref.slot for cid in about if cid in library.compositions for ref in library.compositions[cid].slots}
+    return {pid for pid, phrase in library.phrases.items() if phrase.slot in slots}
 
 
 def _reference_errors(built: DecisionLetters) -> list[Finding]:
@@ -82,22 +131,34 @@ def _reference_errors(built: DecisionLetters) -> list[Finding]:
 def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding]:
     case = built.case
     found = []
-    if case.decision.adverse:
-        next_day = case.dated + dt.timedelta(days=1)
-        reason = calendar.closing_reason(next_day)
-        if reason:
+    if case.is_decision and case.decision.adverse:
+        channels = [r.channel for r in case.recipients]
+        late, late_letters = [], []
+        for index, recipient in enumerate(case.recipients, start=1):
+            problem = receipt_problem(case.dated, recipient.channel, calendar)
+            if problem:
+                late.append(f"letter {index} ({recipient.role.value}, {recipient.channel.value}) {problem}")
+                late_letters.append(index)
+        if late:
             found.append(Finding("warning", "sent-before-closing-day",
-                                 f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches the citizen "
-                                 f"just before a closing day ({next_day}: {reason}); consider dating it "
-                                 f"{suggest_date(case.dated, calendar)}", "dated",
-                                 {"dated": case.dated, "next_day": next_day, "reason": reason,
-                                  "suggested": suggest_date(case.dated, calendar)}))
+                                 f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches its reader "
+                                 f"just before a closing day: {'; '.join(late)}; consider dating it "
+                                 f"{suggest_date(case.dated, calendar, channels)}", "dated",
+                                 {"dated": case.dated, "letters": late_letters,
+                                  "suggested": suggest_date(case.dated, calendar, channels)}))
+    if case.is_decision and case.decision in (DecisionType.stopped, DecisionType.changed) and not case.applied \
+            and case.advance_notice is None:
+        found.append(Finding("warning", "no-advance-notice",
+                             f"a {case.decision.value} decision with no advance notice recorded (`advance_notice`): "
+                             "send an advance notice (kind: advance_notice) before support is stopped or reduced",
+                             "advance_notice"))
+    if case.is_decision and case.decision.adverse:
         if not case.phone_call:
             found.append(Finding("warning", "no-phone-call",
                                  f"a {case.decision.value} decision with no phone call recorded (`phone_call`): "
                                  "tell the citizen by phone before the letter is sent", "phone_call"))
     unseen = [i for i, doc in enumerate(case.documents) if not doc.seen_by_party]
-    if unseen and not case.party_hearing:
+    if unseen and not case.party_hearing and case.is_decision:
         fields = ", ".join(f"documents[{i}]" for i in unseen)
         found.append(Finding("warning", "no-party-hearing",
                              f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)",
@@ -110,12 +171,55 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
     return found
 
 
-def suggest_date(dated: dt.date, calendar: ClosingCalendar) -> str:
-    """The next open day that is not itself followed by a closing day."""
+def _kind_findings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding]:
+    """Checks of the other letters of a case."""
+    case, found = built.case, []
+    if case.reconsideration is not None and case.reconsideration.forwarded_on is not None:
+        from . import loading
+
+        weeks = loading.case_letter_rules().reconsideration.forward_within_weeks
+        limit = calendar.next_open_day(case.reconsideration.complaint_received + dt.timedelta(weeks=weeks))
+        if case.reconsideration.forwarded_on > limit:
+            found.append(Finding("warning", "forwarded-late",
+                                 f"reconsideration.forwarded_on {case.reconsideration.forwarded_on} is more than {weeks} weeks "
+                                 f"after the complaint was received (RSL § 66: by {limit})", "reconsideration.forwarded_on",
+                                 {"weeks": weeks, "limit": limit}))
+    if case.kind is LetterKind.acknowledgement:
+        answer_by = built.letters[0].letter.record.get("dates", {}).get("answer_by")
+        if answer_by and answer_by < case.dated.isoformat():
+            found.append(Finding("warning", "processing-time-passed",
+                                 f"the published processing time ended {answer_by}, before the letter's date {case.dated}: "
+                                 "tell the citizen when an answer can be expected instead (RSL § 3, stk. 2)", "dated",
+                                 {"answer_by": answer_by}))
+    return found
+
+
+def receipt_problem(dated: dt.date, channel, calendar: ClosingCalendar) -> str | None:
+    """Why a letter dated `dated` reaches its reader badly: received on a closing day, or the day
+    before one (they cannot call us the next day). None if it arrives well."""
+    received = receipt_date(dated, channel, calendar=calendar)
+    reason = calendar.closing_reason(received)
+    if reason:
+        return f"is received on {received}, a closing day ({reason})"
+    next_day = received + dt.timedelta(days=1)
+    reason = calendar.closing_reason(next_day)
+    if reason:
+        return f"is received on {received}, just before a closing day ({next_day}: {reason})"
+    return None
+
+
+def suggest_date(dated: dt.date, calendar: ClosingCalendar, channels=None) -> str:
+    """The first open day after `dated` on which a letter reaches every reader, on their own
+    channel, on an open day that is not followed by a closing day."""
+    from .models import Channel
+
+    channels = list(channels or [Channel.digital])
     day = dated + dt.timedelta(days=1)
-    while calendar.is_closing_day(day) or calendar.is_closing_day(day + dt.timedelta(days=1)):
+    for _ in range(366):
+        if not calendar.is_closing_day(day) and not any(receipt_problem(day, c, calendar) for c in channels):
+            return day.isoformat()
         day += dt.timedelta(days=1)
-    return day.isoformat()
+    raise AssertionError("no date within a year reaches every reader on an open day")  # closing days are rare
 
 
 # --- `brevgen check`: the library against the registry, and every example case ------------------
@@ -127,6 +231,9 @@ def library_problems(library, registry, as_of: dt.date) -> list[str]:
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         if not phrase.valid_on(as_of):
             continue
+        if phrase.text and starts_with_deres(phrase.text):
+            problems.append(f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r}: a sentence begins with "
+                            "\"Deres\", which reads as the polite \"your\"; name whom it is about")
         for ref in phrase.cites:
             problem = registry.cite(ref, as_of).problem
             if problem:
@@ -148,6 +255,7 @@ def example_case_problems(paths_: list, as_of: dt.date) -> tuple[list[str], int]
     from .documents.decision_letter import build_decision
     from .errors import BrevgenError
 
+
     problems, letters = [], 0
     for path in paths_:
         try:
@@ -159,5 +267,6 @@ def example_case_problems(paths_: list, as_of: dt.date) -> tuple[list[str], int]
             problems.append(f"{path}: {exc}")
             continue
         letters += len(built.letters)
+
         problems.extend(f"{path}: {f}" for f in check_decision(built) if f.level == "error")
     return problems, letters

@@ -76,6 +76,17 @@ def date_of_receipt(dated: dt.date, rule: ReceiptRule, calendar: ClosingCalendar
     raise AssertionError(f"unhandled method {rule.method}")  # models.ReceiptRule forbids others
 
 
+def receipt_date(dated: dt.date, channel: Channel, *, rules: DeadlineRules | None = None,
+                 calendar: ClosingCalendar | None = None) -> dt.date:
+    """The day a letter dated `dated` counts as received on `channel`, by the rule set in force."""
+    calendar = calendar or default_calendar()
+    rule_set = rule_set_for(dated, rules)
+    rule = rule_set.channels.get(channel)
+    if rule is None:
+        raise BrevgenError(f"deadline rule set {rule_set.id} has no rule for channel {channel.value!r}")
+    return date_of_receipt(dated, rule, calendar)[0]
+
+
 def compute_deadline(
     dated: dt.date,
     channel: Channel,

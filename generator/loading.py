@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import paths
 from .errors import BrevgenError
-from .models import CalendarConfig, ComplaintRoutes, DeadlineRules, Profile
+from .models import CalendarConfig, CaseLetterRules, ComplaintRoutes, DeadlineRules, Profile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -171,3 +171,8 @@ def deadline_rules() -> DeadlineRules:
 @lru_cache(maxsize=None)
 def complaint_routes() -> ComplaintRoutes:
     return load_model(ComplaintRoutes, paths.CONTENT / "complaint_routes.yaml")
+
+
+@lru_cache(maxsize=None)
+def case_letter_rules() -> CaseLetterRules:
+    return load_model(CaseLetterRules, paths.CONTENT / "case_letters.yaml")

@@ -194,3 +194,27 @@ class GuidanceRequest(Model):
     dated: dt.date
     caseworker: str = Field(min_length=1)
     recipients: tuple[Recipient, ...] = Field(min_length=1)
+
+
+# --- periods of the other letters of a case (content/case_letters.yaml) --------------------------
+
+
+class CommentPeriod(Model):
+    """How long a reader has to comment, counted like a complaint deadline from their date of receipt."""
+
+    weeks: int = Field(ge=1)
+    source: str = Field(min_length=1)
+    verify: bool = False
+
+
+class ForwardPeriod(Model):
+    forward_within_weeks: int = Field(ge=1)
+    source: str = Field(min_length=1)
+    verify: bool = False
+
+
+class CaseLetterRules(Model):
+    example: bool = False
+    hearing: CommentPeriod
+    advance_notice: CommentPeriod
+    reconsideration: ForwardPeriod

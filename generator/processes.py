@@ -69,6 +69,7 @@ class Process(Model):
 class ProcessingTime(Model):
     provision: str
     weeks: int = Field(ge=1)
+    id: str | None = None  # the provision's id in the reference registry (sel-85), for letters
 
 
 class ProcessingTimes(Model):
@@ -81,6 +82,10 @@ class ProcessingTimes(Model):
 
     def weeks(self, provision: str) -> int | None:
         return next((t.weeks for t in self.times if t.provision == provision), None)
+
+    def weeks_for(self, provision_id: str) -> int | None:
+        """By registry id (sel-85): the acknowledgement of an application states it."""
+        return next((t.weeks for t in self.times if t.id == provision_id), None)
 
 
 @dataclass(frozen=True)

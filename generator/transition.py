@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
@@ -52,6 +53,7 @@ class Schedule(Model):
     meeting_months: tuple[int, ...] = Field(min_length=1)
     department: str
     sender: str = Field(min_length=1, description="shown as 'Sagsbehandler' on the letters")
+    reply_days_before: int = Field(default=7, ge=0, description="the invitation asks for an answer this many days before")
     meetings: tuple[Meeting, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -70,6 +72,22 @@ class Schedule(Model):
                 return meeting
         known = ", ".join(str(m.date) for m in self.meetings)
         raise BrevgenError(f"--meeting {day}: no meeting on that date in {source} (meetings: {known})")
+
+
+class AgeRules(Model):
+    """The ages the transition letters state; the same as the leaflets say (content/leaflets/
+    sagsforloeb-barn.md, "Når barnet bliver 16"), which a test compares."""
+
+    example: bool = False
+    source: str
+    invite_age: int
+    new_caseworker_age: int  # the case moves to an adult caseworker the year before adult_age
+    adult_age: int
+
+
+@lru_cache(maxsize=None)
+def age_rules() -> AgeRules:
+    return load_model(AgeRules, paths.CONTENT / "transition" / "age_rules.yaml")
 
 
 def load_schedule(path: Path | None = None) -> Schedule:

@@ -38,14 +38,14 @@ def test_one_set_of_files_per_recipient(rendered):
 
 def test_digital_letter_pdf(rendered):
     text = one_line(pdf_text(rendered / f"{CITIZEN}.pdf"))
-    assert "Fristen for at klage er den 8. juni 2026." in text
+    assert "Vi skal have din klage senest den 8. juni 2026." in text
     assert "digitale postkasse den 11. maj 2026" in text
     assert "svare på denne besked i Digital Post" in text
     assert "Ankestyrelsen inden for 4 uger" in text
     assert "mundtligt eller skriftligt" in text
     assert "sagsnummer 2026-0142" in text
     assert "særlig grund" in text
-    assert "Deres frist kan være en anden end din" in text  # a guardian got the decision too
+    assert "De andre kan have en anden frist end dig" in text  # a guardian got the decision too
     assert "Side 1 af 1" in text
     with pdfplumber.open(rendered / f"{CITIZEN}.pdf") as pdf:
         links = [link["uri"] for page in pdf.pages for link in page.hyperlinks]
@@ -54,7 +54,7 @@ def test_digital_letter_pdf(rendered):
 
 def test_paper_letter_pdf(rendered):
     text = one_line(pdf_text(rendered / f"{GUARDIAN}.pdf"))
-    assert "Fristen for at klage er den 17. juni 2026." in text
+    assert "Vi skal have din klage senest den 17. juni 2026." in text
     assert "almindelig post den 11. maj 2026" in text
     assert "har fået det den 20. maj 2026" in text
     assert "6 hverdage efter brevets dato" in text
@@ -103,14 +103,14 @@ def test_pdf_is_tagged_danish_and_titled_without_personal_data(rendered):
 
 def test_docx_reads_back(rendered):
     text = one_line(docx_text(rendered / f"{GUARDIAN}.docx"))
-    assert "Fristen for at klage er den 17. juni 2026." in text
+    assert "Vi skal have din klage senest den 17. juni 2026." in text
     assert "Fiktiv Værge Hansen" in text and "9998 Testrup" in text
     assert "Sådan klager du" in text
     assert "{{" not in text and "{%" not in text
-    key = [p for p in Document(str(rendered / f"{GUARDIAN}.docx")).paragraphs if p.text.startswith("Fristen for at klage")]
+    key = [p for p in Document(str(rendered / f"{GUARDIAN}.docx")).paragraphs if p.text.startswith("Vi skal have din klage")]
     assert len(key) == 1 and all(run.bold for run in key[0].runs)  # the deadline stands out
     digital = one_line(docx_text(rendered / f"{CITIZEN}.docx"))
-    assert "Fristen for at klage er den 8. juni 2026." in digital
+    assert "Vi skal have din klage senest den 8. juni 2026." in digital
 
 
 def test_html_preview(rendered):
@@ -118,7 +118,7 @@ def test_html_preview(rendered):
     assert '<html lang="da">' in html
     assert "8. juni 2026" in html
     assert '<a href="https://www.eksempel-kommune.example/klage">' in html
-    assert '<p class="key"><strong>Fristen for at klage er den 8. juni 2026.</strong></p>' in html
+    assert '<p class="key"><strong>Vi skal have din klage senest den 8. juni 2026.</strong></p>' in html
     paper = (rendered / f"{GUARDIAN}.html").read_text(encoding="utf-8")
     assert "<a " not in paper
 
@@ -158,7 +158,7 @@ def test_direct_route_and_quick_letter():
     text = one_line(guidance.section.plain_text)
     assert "direkte til Ankestyrelsen" in text
     assert "Quickbrev den 8. maj 2026" in text and "den 10. maj 2026" in text
-    assert "Fristen for at klage er den 8. juni 2026." in text
+    assert "Vi skal have din klage senest den 8. juni 2026." in text
     assert "Fristen ville ende den 7. juni 2026. Den dag er søndag" in text
     assert "andre i sagen" not in text
 
@@ -170,7 +170,7 @@ def test_2017_paper_letter_uses_the_rule_of_its_day():
     )
     text = one_line(guidance.section.plain_text)
     assert "onsdag den 8. marts 2017" in text and "den 15. marts 2017" in text
-    assert "Fristen for at klage er den 12. april 2017." in text
+    assert "Vi skal have din klage senest den 12. april 2017." in text
     assert guidance.deadline.rule_set == "post-weekday-table-2016"
 
 

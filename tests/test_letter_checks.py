@@ -112,16 +112,26 @@ def test_unknown_phrase_and_unfilled_parameter_stop_the_build():
 # --- warnings ------------------------------------------------------------------------------------
 
 
+def digital(case: dict, **changes) -> None:
+    """The case sent by Digital Post (received the day it is dated), with other changes."""
+    case.update(changes)
+    for r in case["recipients"]:
+        r["channel"] = "digital"
+
+
 def test_rejection_dated_friday_or_before_a_closing_day():
-    friday = findings(lambda c: c.update(dated="2026-11-13"), REJECTED)
+    friday = findings(lambda c: digital(c, dated="2026-11-13"), REJECTED)
     assert friday["sent-before-closing-day"].startswith("warning:")
     assert "2026-11-14: lørdag" in friday["sent-before-closing-day"]
     assert friday["sent-before-closing-day"].endswith("consider dating it 2026-11-16")
     # Thursday 4 June 2026: the next day is Constitution Day; Monday 8 June is suggested.
-    eve = findings(lambda c: c.update(dated="2026-06-04"), REJECTED)
+    eve = findings(lambda c: digital(c, dated="2026-06-04"), REJECTED)
     assert "2026-06-05: Grundlovsdag" in eve["sent-before-closing-day"]
     assert eve["sent-before-closing-day"].endswith("2026-06-08")
-    assert "sent-before-closing-day" not in findings(lambda c: c.update(dated="2026-11-12"), REJECTED)
+    assert "sent-before-closing-day" not in findings(lambda c: digital(c, dated="2026-11-12"), REJECTED)
+    # By paper post a Friday letter is received 6 delivery days later, on Monday 23 November:
+    # it reaches the reader on an open day before an open day, so no warning.
+    assert "sent-before-closing-day" not in findings(lambda c: c.update(dated="2026-11-13"), REJECTED)
     # A full grant may go out on a Friday.
     assert findings(lambda c: c.update(dated="2026-06-12"), CASES / "sel-85-bevilling.yaml") == {}
 
@@ -147,7 +157,7 @@ def test_hard_letter_warns():
 
 
 def test_warnings_are_printed_and_kept_and_strict_makes_them_errors(tmp_path, run_cli):
-    source = write(tmp_path, lambda c: c.update(dated="2026-11-13", phone_call=False), REJECTED)
+    source = write(tmp_path, lambda c: digital(c, dated="2026-11-13", phone_call=False), REJECTED)
     out = tmp_path / "out"
     result = run_cli("letter", source, "--out", out, "--format", "html")
     assert result.exit_code == 0, result.output
@@ -220,7 +230,8 @@ def test_hostile_text_is_printed_literally(tmp_path, run_cli):
         window = pdf.pages[0].crop((17 / MM, 25 / MM, 132 / MM, 114 / MM)).extract_text()
         body = one_line("\n".join(page.extract_text() for page in pdf.pages))
     assert HOSTILE in one_line(window)
-    assert "Du skrev: {% raw %}{{ 7*7 }}{% endraw %} <b>fed</b> & mere." in body
+    # In the guardian's letter the citizen is named where the case text says "du".
+    assert "Fiktiv Borger Jensen skrev: {% raw %}{{ 7*7 }}{% endraw %} <b>fed</b> & mere." in body
     citizen_docx = docx_text(out / "2026-0142_afgoerelse_1-borger.docx")
     assert f"Kopi til: {HOSTILE}, værge" in citizen_docx
     assert "{% raw %}{{ 7*7 }}{% endraw %} <b>fed</b> & mere." in citizen_docx
@@ -234,4 +245,4 @@ def test_a_json_case_file_works_like_yaml(tmp_path, run_cli):
     result = run_cli("letter", source, "--out", tmp_path / "out", "--format", "html")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "out" / "2026-0317_afgoerelse_1-borger.html").read_text(encoding="utf-8")
-    assert "Fristen for at klage er den 16. december 2026." in html
+    assert "Vi skal have din klage senest den 16. december 2026." in html

@@ -34,7 +34,7 @@ def text(letters: Path, stem: str) -> str:
 
 
 def test_one_set_of_files_per_recipient_of_each_case(letters):
-    stems = {p.stem for p in letters.iterdir()}
+    stems = {p.stem for p in letters.iterdir() if "_afgoerelse_" in p.stem}  # the other kinds: test_case_letters.py
     assert stems == {
         f"{PARTLY}_1-borger", f"{PARTLY}_2-vaerge", REJECTED, f"{STOPPED}_1-borger", f"{STOPPED}_2-repraesentant",
         f"{CHILD}_1-foraelder", f"{CHILD}_2-foraelder", GRANTED, f"{HOUSING}_1-borger", f"{HOUSING}_2-vaerge",
@@ -65,7 +65,7 @@ def test_partly_granted_letter_reads_in_the_legal_order(letters):
         "Det har vi bygget afgørelsen på",
         "Referat af møde med dig og din værge fra den 14. april 2026",
         "Sådan klager du",
-        "Fristen for at klage er den 8. juni 2026.",
+        "Vi skal have din klage senest den 8. juni 2026.",
         "Har du spørgsmål?",
         "Kopi til: Fiktiv Værge Hansen, værge",
     ]
@@ -77,14 +77,14 @@ def test_partly_granted_letter_reads_in_the_legal_order(letters):
 
 def test_each_recipient_gets_the_deadline_of_their_own_channel(letters):
     guardian = text(letters, f"{PARTLY}_2-vaerge")
-    assert "Fristen for at klage er den 17. juni 2026." in guardian
+    assert "Vi skal have din klage senest den 17. juni 2026." in guardian
     assert "har fået det den 20. maj 2026" in guardian
     assert "Du får dette brev, fordi du er værge for Fiktiv Borger Jensen." in guardian
     assert "Kopi til: Fiktiv Borger Jensen" in guardian
     assert "Kopi til: Fiktiv Værge Hansen" not in guardian
     parents = [text(letters, f"{CHILD}_{n}-foraelder") for n in (1, 2)]
-    assert "Fristen for at klage er den 3. november 2026." in parents[0]  # Digital Post
-    assert "Fristen for at klage er den 11. november 2026." in parents[1]  # paper: 6 delivery days
+    assert "Vi skal have din klage senest den 3. november 2026." in parents[0]  # Digital Post
+    assert "Vi skal have din klage senest den 11. november 2026." in parents[1]  # paper: 6 delivery days
     assert "forældremyndigheden over Fiktivt Barn Nielsen" in parents[0]
 
 
@@ -103,7 +103,7 @@ def test_rejection_cites_rules_standard_and_ruling(letters):
     assert "afsnit 3: Beregning af merudgifter" in body
     assert "Principafgørelse E-27-25" in body
     assert "Vi har regnet dine merudgifter ud til 2.400 kr. om året. Grænsen er 7.212 kr. om året." in body
-    assert "Fristen for at klage er den 16. december 2026." in body  # 10 Nov + 6 delivery days + 4 weeks
+    assert "Vi skal have din klage senest den 16. december 2026." in body  # 10 Nov + 6 delivery days + 4 weeks
     assert "http" not in body  # paper: no bare links
 
 
@@ -131,22 +131,22 @@ def test_docx_reads_back(letters):
     body = one_line(docx_text(letters / f"{PARTLY}_2-vaerge.docx"))
     for part in (
         "Afgørelse om socialpædagogisk støtte efter serviceloven § 85",
-        "Du får socialpædagogisk støtte 3 timer om ugen.",
+        "Fiktiv Borger Jensen får socialpædagogisk støtte 3 timer om ugen.",  # "du" is the guardian
         "Serviceloven § 85, jf. lovbekendtgørelse nr. 67 af 22. januar 2024",
         "Principafgørelse E-11-24",
-        "Fristen for at klage er den 17. juni 2026.",
+        "Vi skal have din klage senest den 17. juni 2026.",
         "Kopi til: Fiktiv Borger Jensen",
         "Fiktiv Værge Hansen",
     ):
         assert part in body, part
     assert "{{" not in body and "{%" not in body
     child = one_line(docx_text(letters / f"{CHILD}_2-foraelder.docx"))
-    assert "Fristen for at klage er den 11. november 2026." in child
+    assert "Vi skal have din klage senest den 11. november 2026." in child
     assert "Kopi til: Fiktiv Forælder Nielsen, forælder med forældremyndighed" in child
 
 
 def test_pdf_is_tagged_danish_and_titled_without_personal_data(letters):
-    for pdf in letters.glob("*.pdf"):
+    for pdf in letters.glob("*_afgoerelse_*.pdf"):
         reader = pypdf.PdfReader(pdf)
         root = reader.trailer["/Root"]
         assert root["/Lang"] == "da"

@@ -1,4 +1,8 @@
-"""Decision letters (afgørelser): one `Letter` per recipient from a case file.
+"""The letters of a case: one `Letter` per recipient from a case file, of the file's `kind`.
+
+A decision (afgørelse) is the main kind; the others (acknowledgement, party hearing, advance
+notice, reconsideration outcome, follow-up conclusion, change of caseworker) are built the same
+way from their own compositions in phrases/case_letters.yaml (`KINDS`).
 
 Order of the letter (DOMAIN.md section 2): the decision first, what was applied for, the reason
 (rule, facts, considerations, chosen phrases), the rules and practice cited (resolved on the
@@ -10,13 +14,18 @@ from phrases; this module only chooses, orders and records. Legal checks live in
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from .. import loading
-from ..case import CaseFile
+from ..addressing import for_reader
+from ..calendar import default_calendar
+from ..case import CaseFile, LetterKind
+from ..deadlines import compute_deadline
 from ..errors import BrevgenError
-from ..models import Role
+from ..models import Recipient, Role
+from ..processes import processing_times
 from ..phrases import PhraseLibrary, RenderedPhrase, default_library
 from ..readability import lix
 from ..references import Citation, Registry, default_registry
@@ -24,11 +33,69 @@ from .complaint_guidance import Guidance, guidance_section
 from .model import Letter, Section
 
 KIND = "afgoerelse"
-BEFORE_REFERENCES = ("afgoerelse.beslutning", "afgoerelse.ansoegning", "afgoerelse.begrundelse")
 REFERENCES = "afgoerelse.henvisninger"
-AFTER_REFERENCES = ("afgoerelse.naeste", "afgoerelse.grundlag")
-CLOSING = ("afgoerelse.kontakt",)
-COMPOSITIONS = (*BEFORE_REFERENCES, REFERENCES, *AFTER_REFERENCES, CLOSING[0])
+GUIDANCE = "@guidance"  # the complaint guidance for this reader's channel
+OWN, ABOUT = "own", "about"  # whose "du": the reader's own, or about the citizen (see addressing.py)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One kind of letter: its file/record name, title and heading phrases, and its compositions
+    in reading order, each marked as the reader's own or about the citizen."""
+
+    slug: str
+    title: str
+    heading: str
+    parts: tuple[tuple[str, str], ...]
+
+
+_DECISION_PARTS = (
+    ("afgoerelse.beslutning", ABOUT), ("afgoerelse.ansoegning", ABOUT), ("afgoerelse.begrundelse", ABOUT),
+    (REFERENCES, ABOUT), ("afgoerelse.naeste", ABOUT), ("afgoerelse.grundlag", ABOUT), (GUIDANCE, OWN),
+    ("afgoerelse.kontakt", OWN),
+)
+_INTRO = (("afgoerelse.modtager", OWN),)
+_CONTACT = (("afgoerelse.kontakt", OWN),)
+
+KINDS: dict[str, KindSpec] = {
+    "decision": KindSpec(KIND, "afgoerelse.titel", "afgoerelse.overskrift", _INTRO + _DECISION_PARTS),
+    "reconsideration_changed": KindSpec(
+        "genvurdering", "genvurdering.titel", "genvurdering.overskrift.aendret",
+        _INTRO + (("genvurdering.aendret", ABOUT),) + _DECISION_PARTS,
+    ),
+    "reconsideration_kept": KindSpec(
+        "genvurdering", "genvurdering.titel", "genvurdering.overskrift.fastholdt",
+        _INTRO + (("genvurdering.fastholdt", ABOUT), ("genvurdering.videresendt", OWN)) + _CONTACT,
+    ),
+    "acknowledgement": KindSpec(
+        "kvittering", "kvittering.titel", "kvittering.overskrift",
+        _INTRO + (("kvittering.modtaget", ABOUT), ("kvittering.svar", ABOUT)) + _CONTACT,
+    ),
+    "hearing": KindSpec(
+        "partshoering", "partshoering.titel", "partshoering.overskrift",
+        _INTRO + (("partshoering.indledning", ABOUT), ("partshoering.oplysninger", ABOUT), ("partshoering.frist", OWN))
+        + _CONTACT,
+    ),
+    "advance_notice": KindSpec(
+        "varsel", "varsel.titel", "varsel.overskrift",
+        _INTRO + (("varsel.indledning", ABOUT), ("varsel.begrundelse", ABOUT), ("varsel.frist", OWN),
+                  ("varsel.naeste", ABOUT)) + _CONTACT,
+    ),
+    "follow_up": KindSpec(
+        "opfoelgning", "opfoelgning.titel", "opfoelgning.overskrift",
+        _INTRO + (("opfoelgning.indhold", ABOUT), ("opfoelgning.konklusion", ABOUT)) + _CONTACT,
+    ),
+    "caseworker_change": KindSpec(
+        "sagsbehandlerskift", "skift.titel", "skift.overskrift",
+        _INTRO + (("skift.besked", ABOUT), ("skift.kontakt", OWN)),
+    ),
+}
+
+
+def kind_spec(case: CaseFile) -> KindSpec:
+    if case.kind is LetterKind.reconsideration:
+        return KINDS["reconsideration_changed" if case.is_decision else "reconsideration_kept"]
+    return KINDS[case.kind.value]
 
 
 @dataclass(frozen=True)
@@ -62,9 +129,10 @@ def normalised(case: CaseFile) -> CaseFile:
     })
 
 
-def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context: dict[str, Any]) -> dict[str, list]:
+def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context: dict[str, Any],
+                   compositions: tuple[str, ...]) -> dict[str, list]:
     """Check the caseworker's chosen phrases (exist, fit, filled) and group them by slot."""
-    chosen_slots = {ref.slot for cid in COMPOSITIONS for ref in library.compositions[cid].slots if ref.chosen}
+    chosen_slots = {ref.slot for cid in compositions for ref in library.compositions[cid].slots if ref.chosen}
     by_slot: dict[str, list] = {}
     for index, choice in enumerate(case.phrases):
         where = f"{source}: phrases[{index}]"
@@ -75,7 +143,8 @@ def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context:
             raise BrevgenError(f"{where}.id: phrase {choice.id!r} cannot be chosen (allowed slots: {', '.join(sorted(chosen_slots))})")
         if not library.fits(phrase, context):
             raise BrevgenError(
-                f"{where}.id: phrase {choice.id!r} does not fit provision {case.provision!r} and decision {case.decision.value!r}"
+                f"{where}.id: phrase {choice.id!r} does not fit provision {case.provision!r} and decision "
+                f"{case.decision.value if case.decision else None!r}"
             )
         if not phrase.valid_on(case.dated):
             raise BrevgenError(f"{where}.id: phrase {choice.id!r} is not valid on {case.dated}")
@@ -110,62 +179,72 @@ def build_decision(
     library: PhraseLibrary | None = None,
     registry: Registry | None = None,
 ) -> DecisionLetters:
+    """Every letter of a case file, whatever its `kind` (a decision by default), one per recipient."""
     library = library or default_library()
     registry = registry or default_registry()
     profile = loading.profile()
     department = profile.department_name(case.department)
     case = normalised(case)
     on = case.dated
+    spec = kind_spec(case)
+    compositions = tuple(cid for cid, _ in spec.parts if not cid.startswith("@"))
 
     hjemmel = registry.cite(case.provision, on)
     if hjemmel.problem or hjemmel.kind != "rule":
-        raise BrevgenError(f"{source}: provision: {hjemmel.problem or 'not a provision'}; the decision has no legal basis to cite (FVL § 24)")
+        raise BrevgenError(f"{source}: provision: {hjemmel.problem or 'not a provision'}; the letter has no legal basis to cite (FVL § 24)")
     citizen = next((r for r in case.recipients if r.role is Role.citizen), None)
+    citizen_name = case.party_name or (citizen.name if citizen else "")
     base = {
         "case": case,
+        "kind": case.kind.value,
         "provision": case.provision,
-        "decision": case.decision.value,
+        "decision": case.decision.value if case.decision else None,
+        "applied": case.applied,
+        "support_ends": case.support_ends,
         "hjemmel": hjemmel.facts,
         "profile": profile,
         "caseworker": case.caseworker,
-        "citizen_name": case.party_name or (citizen.name if citizen else ""),
+        "citizen_name": citizen_name,
+        **case_facts(case, source),
     }
-    chosen = chosen_phrases(case, library, source, {**base, "recipient": {"role": "citizen", "channel": "digital"}})
+    chosen = chosen_phrases(case, library, source, {**base, "recipient": {"role": "citizen", "channel": "digital"}},
+                            compositions)
 
     letters = []
     all_refs: dict[str, Citation] = {}
     for index, recipient in enumerate(case.recipients):
-        context = {**base, "recipient": {"role": recipient.role.value, "channel": recipient.channel.value}}
-        sections: list[Section] = []
+        context = {**base, "recipient": {"role": recipient.role.value, "channel": recipient.channel.value},
+                   **reader_facts(case, recipient)}
+        parts: list[tuple[str, str, Section | None]] = []  # (composition, audience, section)
         used: list[RenderedPhrase] = []
-        for cid in BEFORE_REFERENCES:
+        for cid, audience in spec.parts:
+            if cid.startswith("@") or cid == REFERENCES:
+                parts.append((cid, audience, None))  # filled below, once every phrase is known
+                continue
             section, rendered = library.compose(cid, context, on, chosen)
-            sections.append(section)
-            used.extend(rendered)
-        later = []
-        for cid in AFTER_REFERENCES:
-            section, rendered = library.compose(cid, context, on, chosen)
-            later.append(section)
+            parts.append((cid, audience, section))
             used.extend(rendered)
         refs = list(dict.fromkeys([case.provision, *cited(used), *case.references]))
         citations = [registry.cite(ref, on) for ref in refs]
-        section, rendered = library.compose(REFERENCES, {**context, **citation_lists(citations)}, on)
-        sections.append(section)
-        used.extend(rendered)
-        sections.extend(later)
 
         guidance = None
-        if not case.decision.fully_grants:
-            guidance = guidance_section(
-                provision=case.provision, dated=on, recipient=recipient,
-                other_parties=len(case.recipients) - 1, case_number=case.case_number, profile=profile, library=library,
-            )
-            sections.append(guidance.section)
-            citations.extend(registry.cite(ref, on) for ref in guidance.cites if ref not in refs)
-        for cid in CLOSING:
-            section, rendered = library.compose(cid, context, on, chosen)
+        sections: list[Section] = []
+        for cid, audience, section in parts:
+            if cid == REFERENCES:
+                section, rendered = library.compose(REFERENCES, {**context, **citation_lists(citations)}, on)
+                used.extend(rendered)
+            elif cid == GUIDANCE:
+                if case.decision is None or case.decision.fully_grants:
+                    continue
+                guidance = guidance_section(
+                    provision=case.provision, dated=on, recipient=recipient,
+                    other_parties=len(case.recipients) - 1, case_number=case.case_number, profile=profile, library=library,
+                )
+                section = guidance.section
+                citations.extend(registry.cite(ref, on) for ref in guidance.cites if ref not in refs)
+            if audience == ABOUT:
+                section = for_reader(section, recipient, case.recipients, citizen_name)
             sections.append(section)
-            used.extend(rendered)
         for citation in citations:
             all_refs.setdefault(citation.id, citation)
 
@@ -175,9 +254,9 @@ def build_decision(
             for other in case.recipients if other is not recipient
         )
         letter = Letter(
-            kind=KIND,
-            title=_text(library, "afgoerelse.titel", context),
-            heading=_text(library, "afgoerelse.overskrift", context),
+            kind=spec.slug,
+            title=_text(library, spec.title, context),
+            heading=_text(library, spec.heading, context),
             dated=on,
             case_number=case.case_number,
             department=department,
@@ -187,9 +266,41 @@ def build_decision(
             sections=tuple(s for s in sections if s.blocks),
             copies_to=copies,
         )
-        letter = dataclasses.replace(letter, record=_record(case, letter, index, input_sha256, hjemmel, citations, guidance, phrases))
+        record = _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context)
+        letter = dataclasses.replace(letter, record=record)
         letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used))))
     return DecisionLetters(case, source, hjemmel, tuple(all_refs.values()), tuple(letters))
+
+
+build_case = build_decision  # every kind of letter goes through the same builder
+
+
+def case_facts(case: CaseFile, source: str) -> dict[str, Any]:
+    """Dates the rules compute for the whole case (not per reader)."""
+    facts: dict[str, Any] = {"answer_by": None, "processing_weeks": None, "forward_limit": None}
+    if case.kind is LetterKind.acknowledgement:
+        assert case.application is not None
+        weeks = processing_times().weeks_for(case.provision)
+        if weeks is None:
+            raise BrevgenError(
+                f"{source}: provision: {case.provision!r} has no published processing time (`id`) in "
+                "content/processing_times.yaml; an acknowledgement must state it (RSL § 3, stk. 2)"
+            )
+        facts["processing_weeks"] = weeks
+        facts["answer_by"] = default_calendar().next_open_day(case.application.received + dt.timedelta(weeks=weeks))
+    if case.reconsideration is not None:
+        weeks = loading.case_letter_rules().reconsideration.forward_within_weeks
+        facts["forward_limit"] = case.reconsideration.complaint_received + dt.timedelta(weeks=weeks)
+    return facts
+
+
+def reader_facts(case: CaseFile, recipient: Recipient) -> dict[str, Any]:
+    """Dates that follow this reader's channel: the day they can comment by (hearing, advance notice)."""
+    rules = loading.case_letter_rules()
+    period = {LetterKind.hearing: rules.hearing, LetterKind.advance_notice: rules.advance_notice}.get(case.kind)
+    if period is None:
+        return {"comment": None}
+    return {"comment": compute_deadline(case.dated, recipient.channel, period.weeks)}
 
 
 def _text(library: PhraseLibrary, phrase_id: str, context: dict[str, Any]) -> str:
@@ -200,14 +311,26 @@ def _slots(library: PhraseLibrary, used: list[RenderedPhrase]) -> set[str]:
     return {library.phrases[p.id].slot for p in used if library.phrases[p.id].slot}
 
 
-def _record(case, letter, index, input_sha256, hjemmel, citations, guidance, phrases) -> dict[str, Any]:
+def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context) -> dict[str, Any]:
     readability = lix(letter.citizen_text)
+    dates = {
+        name: value.isoformat() for name, value in (
+            ("answer_by", context["answer_by"]), ("support_ends", case.support_ends),
+            ("advance_notice", case.advance_notice),
+        ) if value is not None
+    }
+    if context["comment"] is not None:
+        dates["comment_by"] = context["comment"].as_record()
+    if case.reconsideration is not None:
+        dates["reconsideration"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                                    for k, v in case.reconsideration.model_dump(mode="json").items()}
     return {
-        "kind": KIND,
+        "kind": spec.slug,
+        "case_kind": case.kind.value,
         "input_sha256": input_sha256,
         "case_number": case.case_number,
         "provision": case.provision,
-        "decision": case.decision.value,
+        "decision": case.decision.value if case.decision else None,
         "dated": case.dated.isoformat(),
         "recipient": {"index": index + 1, "role": letter.recipient.role.value, "channel": letter.channel.value},
         "phrases": [{"id": pid, "version": version} for pid, version in phrases],
@@ -216,8 +339,10 @@ def _record(case, letter, index, input_sha256, hjemmel, citations, guidance, phr
             "legal_basis": hjemmel.as_record(),
             "complaint_route": guidance.route.route.value if guidance else None,
             "deadline_rule": guidance.deadline.rule_set if guidance and guidance.deadline else None,
+            **({"processing_weeks": context["processing_weeks"]} if context["processing_weeks"] else {}),
         },
         "deadlines": {"complaint": guidance.deadline.as_record() if guidance and guidance.deadline else None},
+        "dates": dates,
         "complaint": guidance.as_record() if guidance else None,
         "lix": {"score": readability.score, "band": readability.band},
         "warnings": [],

@@ -11,8 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 from .. import loading, paths
+from ..calendar import default_calendar
 from ..readability import lix
-from ..transition import INVITE_AGE, Addressee, Meeting, Schedule, birthday
+from ..transition import INVITE_AGE, Addressee, Meeting, Schedule, age_rules, birthday
 from .markdown_text import render_text
 from .model import Attachment, Letter
 
@@ -26,8 +27,11 @@ def _clock(value: dt.time) -> str:
 
 
 def invitation_letter(
-    addressee: Addressee, meeting: Meeting, schedule: Schedule, dated: dt.date, texts: Path = TEXTS
+    addressee: Addressee, meeting: Meeting, schedule: Schedule, dated: dt.date, texts: Path = TEXTS,
+    custody_count: int = 0,
 ) -> Letter:
+    """`custody_count`: how many custody holders the register holds for the young person, so the
+    letter says "din forælder" or "dine forældre" (issue 11)."""
     profile = loading.profile()
     youth, person = addressee.youth, addressee.person
     assert youth.birth_date is not None
@@ -43,6 +47,9 @@ def invitation_letter(
             "place": meeting.place, "address": meeting.address, "room": meeting.room,
         },
         "dated": dated,
+        "reply_by": reply_by(meeting, schedule),
+        "custody_count": custody_count,
+        "ages": age_rules(),
         "sender": schedule.sender,
         "channel": person.channel.value,
         "profile": profile,
@@ -53,7 +60,7 @@ def invitation_letter(
         title=f"{text.title} - {profile.name}",
         heading=text.heading,
         dated=dated,
-        case_number=youth.person_id,  # the case system's id of the young person the letter is about
+        case_number="",  # a person id is not a case number: the letter shows none (issue 11)
         department=profile.department_name(schedule.department, where="schedule: "),
         caseworker=schedule.sender,
         recipient=person.recipient,
@@ -64,9 +71,14 @@ def invitation_letter(
     return dataclasses.replace(letter, record={"lix": {"score": readability.score, "band": readability.band}})
 
 
+def reply_by(meeting: Meeting, schedule: Schedule) -> dt.date:
+    """The day to say whether they come: `reply_days_before` the meeting, on an open day."""
+    return default_calendar().previous_open_day(meeting.date - dt.timedelta(days=schedule.reply_days_before))
+
+
 def information_attachment(schedule: Schedule, dated: dt.date, texts: Path = TEXTS) -> Attachment:
     profile = loading.profile()
-    params = {"dated": dated, "sender": schedule.sender, "profile": profile}
+    params = {"dated": dated, "sender": schedule.sender, "profile": profile, "ages": age_rules()}
     text = render_text(texts / INFORMATION, params)
     return Attachment(
         kind="information",
