@@ -9,9 +9,9 @@ STAMP := $(VENV)/.installed
 
 setup: system $(STAMP)
 
-# Debian packages the tests need (redis-server for the queue test); a no-op when installed.
+# Debian packages the tests use (Chromium, PostgreSQL, Redis); skipped quickly when present.
 system:
-	@sh scripts/system_packages.sh
+	@bash scripts/setup_system.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ example: setup
 	$(BIN)/brevgen transition invite --register content/examples/transition/register.csv --meeting 2027-02-10 --out output/transition; test $$? -le 1
 	$(BIN)/brevgen transition overview --register content/examples/transition/register.csv --as-of 2026-07-01 --out output/transition
 
-test: setup
+test: setup system
 	$(BIN)/pytest
 
 # The benchmarks of bench/ (a few minutes; installs LibreOffice for benchmark 6 via apt-get).

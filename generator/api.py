@@ -21,6 +21,7 @@ Bad input raises `BrevgenError` (a message naming file/field and what was expect
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -322,8 +323,9 @@ def render_case(case: CaseFile, formats: tuple[str, ...] = ("pdf", "docx"), *, s
         for fmt, data in render_letter(letter, formats).items():
             files.append(RenderedFile(index, f"{stem}.{fmt}", fmt, data, sha256(data)))
             record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
-        data = dump_json(record).encode("utf-8")
-        files.append(RenderedFile(index, f"{stem}.json", "json", data, sha256(data), record))
+        text = dump_json(record)
+        data = text.encode("utf-8")
+        files.append(RenderedFile(index, f"{stem}.json", "json", data, sha256(data), json.loads(text)))
     return files
 
 

@@ -91,7 +91,8 @@ def _wording_errors(built: DecisionLetters) -> list[Finding]:
             if starts_with_deres(text):
                 found.append(Finding("error", "deres-third-party",
                                      f"letter {index}: a sentence begins with \"Deres\" (section {section.heading!r}); "
-                                     "it reads as the polite \"your\": name whom it is about"))
+                                     "it reads as the polite \"your\": name whom it is about", "phrases",
+                                     {"letter": index, "section": section.heading}))
         if speaks_for_self(letter.recipient, built.case.recipients):
             continue
         for section in letter.sections:
@@ -100,7 +101,8 @@ def _wording_errors(built: DecisionLetters) -> list[Finding]:
             if SECOND_PERSON.search(section.heading + "\n" + section.plain_text):
                 found.append(Finding("error", "du-ambiguous",
                                      f"letter {index} ({letter.recipient.role.value}): section {section.heading!r} is about "
-                                     "the citizen but says \"du\"; in this letter \"du\" is the reader"))
+                                     "the citizen but says \"du\"; in this letter \"du\" is the reader", "phrases",
+                                     {"letter": index, "section": section.heading}))
     return found
 
 
@@ -131,27 +133,43 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
     found = []
     if case.is_decision and case.decision.adverse:
         channels = [r.channel for r in case.recipients]
+<<<<<<< HEAD
         late = []
         closing: tuple[dt.date, str] | None = None  # the first closing day a reader meets (for the web app's wording)
+=======
+        late, late_letters = [], []
+>>>>>>> web
         for index, recipient in enumerate(case.recipients, start=1):
             problem = receipt_problem(case.dated, recipient.channel, calendar)
             if problem:
                 late.append(f"letter {index} ({recipient.role.value}, {recipient.channel.value}) {problem}")
+<<<<<<< HEAD
                 if closing is None:
                     received = receipt_date(case.dated, recipient.channel, calendar=calendar)
                     day = received if calendar.closing_reason(received) else received + dt.timedelta(days=1)
                     closing = (day, calendar.closing_reason(day) or "")
+=======
+                late_letters.append(index)
+>>>>>>> web
         if late:
             suggested = suggest_date(case.dated, calendar, channels)
             found.append(Finding("warning", "sent-before-closing-day",
                                  f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches its reader "
+<<<<<<< HEAD
                                  f"just before a closing day: {'; '.join(late)}; consider dating it {suggested}", "dated",
                                  {"dated": case.dated, "next_day": closing[0], "reason": closing[1], "suggested": suggested}))
+=======
+                                 f"just before a closing day: {'; '.join(late)}; consider dating it "
+                                 f"{suggest_date(case.dated, calendar, channels)}", "dated",
+                                 {"dated": case.dated, "letters": late_letters,
+                                  "suggested": suggest_date(case.dated, calendar, channels)}))
+>>>>>>> web
     if case.is_decision and case.decision in (DecisionType.stopped, DecisionType.changed) and not case.applied \
             and case.advance_notice is None:
         found.append(Finding("warning", "no-advance-notice",
                              f"a {case.decision.value} decision with no advance notice recorded (`advance_notice`): "
-                             "send an advance notice (kind: advance_notice) before support is stopped or reduced"))
+                             "send an advance notice (kind: advance_notice) before support is stopped or reduced",
+                             "advance_notice"))
     if case.is_decision and case.decision.adverse:
         if not case.phone_call:
             found.append(Finding("warning", "no-phone-call",
@@ -182,13 +200,15 @@ def _kind_findings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Fi
         if case.reconsideration.forwarded_on > limit:
             found.append(Finding("warning", "forwarded-late",
                                  f"reconsideration.forwarded_on {case.reconsideration.forwarded_on} is more than {weeks} weeks "
-                                 f"after the complaint was received (RSL § 66: by {limit})"))
+                                 f"after the complaint was received (RSL § 66: by {limit})", "reconsideration.forwarded_on",
+                                 {"weeks": weeks, "limit": limit}))
     if case.kind is LetterKind.acknowledgement:
         answer_by = built.letters[0].letter.record.get("dates", {}).get("answer_by")
         if answer_by and answer_by < case.dated.isoformat():
             found.append(Finding("warning", "processing-time-passed",
                                  f"the published processing time ended {answer_by}, before the letter's date {case.dated}: "
-                                 "tell the citizen when an answer can be expected instead (RSL § 3, stk. 2)"))
+                                 "tell the citizen when an answer can be expected instead (RSL § 3, stk. 2)", "dated",
+                                 {"answer_by": answer_by}))
     return found
 
 

@@ -357,7 +357,8 @@ def serve(host: str, port: int) -> None:
     from .web.app import create_app
 
     click.echo(f"brevgen: web app on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False,
+                timeout_graceful_shutdown=3)
 
 
 @app.group()

@@ -41,10 +41,10 @@ def templates() -> Jinja2Templates:
     return pages
 
 
-def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     user = getattr(request.state, "user", None)
     return request.app.state.templates.TemplateResponse(
-        request, name, {"user": user, "csrf_token": user.csrf_token if user else "", **context}, status_code=status_code)
+        request, template, {"user": user, "csrf_token": user.csrf_token if user else "", **context}, status_code=status_code)
 
 
 def _version() -> str:

@@ -100,3 +100,26 @@ def missing_params(data: dict[str, Any], params_of: dict[str, tuple[Param, ...]]
             if given.get(param.name) in (None, ""):
                 missing.append((choice["id"], param.name))
     return missing
+
+
+def data_to_form(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A case dict -> the fields the form posts for it (the inverse of form_to_data); used by
+    the benchmark and the tests to post a case as the browser would."""
+    fields: list[tuple[str, str]] = [(k, str(data[k])) for k in TEXT_FIELDS if data.get(k) not in (None, "")]
+    fields += [(k, "true") for k in BOOLEANS if data.get(k)]
+    for group in ("application", "granted"):
+        fields += [(f"{group}.{k}", str(v)) for k, v in (data.get(group) or {}).items() if v is not None]
+    for group in ("facts", "considerations"):
+        fields += [(f"{group}[{i}]", str(v)) for i, v in enumerate(data.get(group) or [])]
+    fields += [("references", str(r)) for r in data.get("references") or []]
+    for i, doc in enumerate(data.get("documents") or []):
+        fields += [(f"documents[{i}].title", str(doc.get("title", ""))), (f"documents[{i}].dated", str(doc.get("dated", "")))]
+        if doc.get("seen_by_party", True):
+            fields.append((f"documents[{i}].seen_by_party", "true"))
+    for i, r in enumerate(data.get("recipients") or []):
+        for key, value in r.items():
+            fields.append((f"recipients[{i}].{key}", "\n".join(value) if key == "address" else str(value)))
+    for choice in data.get("phrases") or []:
+        fields.append(("phrase", choice["id"]))
+        fields += [(f"param.{choice['id']}.{k}", str(v)) for k, v in (choice.get("params") or {}).items()]
+    return fields

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# System packages the tests need, from Debian's archive: Chromium for the web app's browser tests
+# (driven by Playwright with executable_path=/usr/bin/chromium; never `playwright install`) and
+# PostgreSQL for the store tests (a throwaway server per test run), Redis for the queue test (the
+# Celery broker, started on 127.0.0.1 by tests/test_queue.py). Idempotent and quiet: a
+# package already installed (dpkg -s) is skipped, so a repeated `make test` stays fast.
+set -euo pipefail
+missing=()
+for package in chromium postgresql redis-server; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing ${missing[*]} (apt-get)"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
