@@ -133,37 +133,20 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
     found = []
     if case.is_decision and case.decision.adverse:
         channels = [r.channel for r in case.recipients]
-<<<<<<< HEAD
-        late = []
-        closing: tuple[dt.date, str] | None = None  # the first closing day a reader meets (for the web app's wording)
-=======
         late, late_letters = [], []
->>>>>>> web
         for index, recipient in enumerate(case.recipients, start=1):
             problem = receipt_problem(case.dated, recipient.channel, calendar)
             if problem:
                 late.append(f"letter {index} ({recipient.role.value}, {recipient.channel.value}) {problem}")
-<<<<<<< HEAD
-                if closing is None:
-                    received = receipt_date(case.dated, recipient.channel, calendar=calendar)
-                    day = received if calendar.closing_reason(received) else received + dt.timedelta(days=1)
-                    closing = (day, calendar.closing_reason(day) or "")
-=======
                 late_letters.append(index)
->>>>>>> web
         if late:
             suggested = suggest_date(case.dated, calendar, channels)
             found.append(Finding("warning", "sent-before-closing-day",
                                  f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches its reader "
-<<<<<<< HEAD
-                                 f"just before a closing day: {'; '.join(late)}; consider dating it {suggested}", "dated",
-                                 {"dated": case.dated, "next_day": closing[0], "reason": closing[1], "suggested": suggested}))
-=======
                                  f"just before a closing day: {'; '.join(late)}; consider dating it "
                                  f"{suggest_date(case.dated, calendar, channels)}", "dated",
                                  {"dated": case.dated, "letters": late_letters,
                                   "suggested": suggest_date(case.dated, calendar, channels)}))
->>>>>>> web
     if case.is_decision and case.decision in (DecisionType.stopped, DecisionType.changed) and not case.applied \
             and case.advance_notice is None:
         found.append(Finding("warning", "no-advance-notice",
