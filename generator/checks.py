@@ -140,7 +140,6 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
                 late.append(f"letter {index} ({recipient.role.value}, {recipient.channel.value}) {problem}")
                 late_letters.append(index)
         if late:
-            suggested = suggest_date(case.dated, calendar, channels)
             found.append(Finding("warning", "sent-before-closing-day",
                                  f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches its reader "
                                  f"just before a closing day: {'; '.join(late)}; consider dating it "
