@@ -4,7 +4,8 @@ Conventions, the same for every command (docs/operator.md):
 
 - exit status 0: done; 1: findings (problems found by `check`, outdated references, register rows
   that could not be used); 2: bad input (a file, field or option that is wrong; nothing written).
-- results on stdout, progress and warnings on stderr; `--json` makes the result one JSON object.
+- results on stdout (the checks' warnings are part of them), progress, errors and logs on stderr;
+  `--json` makes the result one JSON object.
 - global options, accepted anywhere on the line: `--root DIR` (the content root, else
   BREVGEN_ROOT), `--json`, `--log-format text|json`, `--log-level LEVEL`, `--operator NAME`
   (recorded in each letter's JSON record, else BREVGEN_OPERATOR or the login name).

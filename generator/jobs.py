@@ -60,7 +60,11 @@ def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path
 def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], formats: tuple[str, ...], out: Path,
                   workers: int) -> Iterator[str]:
     """Build (and check) every letter, render them all, then write every file at once."""
-    with RenderPool(workers) as pool:  # worker processes start while the letters are built and checked
+    from .queue import pool_for
+
+    # Local worker processes (they start while the letters are built and checked), or the Celery
+    # queue when BREVGEN_BROKER_URL is set: bulk renders go where batches go.
+    with pool_for(workers) as pool:
         named, report = build()
         files = render_letters(named, formats, out, pool)
     write_all(files)

@@ -39,6 +39,18 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (a test runner swaps it per command)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure(fmt: str | None = None, level: str | None = None, stream=None) -> None:
     """Set up the `brevgen` logger once per process (the root logger is left to the host app)."""
     fmt = (fmt or os.environ.get(FORMAT_ENV) or "text").lower()
@@ -54,7 +66,7 @@ def configure(fmt: str | None = None, level: str | None = None, stream=None) -> 
     logger = logging.getLogger("brevgen")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _CurrentStderr()
     handler.setFormatter(JsonLines() if fmt == "json" else logging.Formatter("brevgen: %(levelname)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(level_name)

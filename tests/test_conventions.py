@@ -112,3 +112,13 @@ def test_json_log_lines_without_personal_data(tmp_path, capsys):
     entry = json.loads(stream.getvalue().splitlines()[0])
     assert entry["level"] == "info" and entry["logger"] == "brevgen.test" and entry["stem"].startswith("2026-0142")
     assert logging.getLogger("brevgen").level == logging.WARNING
+
+
+def test_a_command_logs_json_lines_on_stderr_without_personal_data(run_cli, tmp_path):
+    result = run_cli("--log-format", "json", "--log-level", "INFO", "letter", CASE, "--out", tmp_path, "--format", "html")
+    assert result.exit_code == 0, result.output
+    entries = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert any(e["logger"] == "brevgen.jobs" and e["letters"] == 2 for e in entries)
+    assert not any(line.startswith("{") for line in result.stdout.splitlines())  # results only on stdout
+    case_text = CASE.read_text(encoding="utf-8")
+    assert "Fiktiv" in case_text and "Fiktiv" not in result.stderr  # no names in the log
