@@ -38,7 +38,8 @@ from .phrases import Phrase, PhraseLibrary, default_library
 
 # Names every decision phrase gets from the case (documents/decision_letter.py, `base` and
 # `recipient`); any other name in a phrase's text is a parameter the caseworker fills in.
-CONTEXT_NAMES = frozenset({"case", "provision", "decision", "hjemmel", "profile", "caseworker", "citizen_name",
+CONTEXT_NAMES = frozenset({"case", "kind", "provision", "decision", "applied", "support_ends", "hjemmel", "profile",
+                           "caseworker", "citizen_name", "answer_by", "processing_weeks", "forward_limit", "comment",
                            "recipient", "copy", "rules", "standards", "rulings", "documents"})
 # Filters that say what kind of value a parameter holds.
 MONEY_FILTERS = frozenset({"kroner"})
@@ -70,11 +71,13 @@ def validate_case(data: Any) -> tuple[CaseFile | None, list[FieldProblem]]:
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            message = error["msg"]
-            if error["type"] == "value_error" and not loc:
-                message = message.removeprefix("Value error, ")
-            problems.append(FieldProblem(format_field(loc) if loc else _field_named_in(message),
-                                         error["type"], message, {k: str(v) for k, v in (error.get("ctx") or {}).items()}))
+            message = error["msg"].removeprefix("Value error, ")
+            field = format_field(loc) if loc else ""
+            if error["type"] == "value_error":  # a rule across fields names its field in backticks
+                named = _field_named_in(message)
+                field = f"{field}.{named}" if field and named else (field or named)
+            problems.append(FieldProblem(field, error["type"], message,
+                                         {k: str(v) for k, v in (error.get("ctx") or {}).items()}))
         return None, problems
 
 
@@ -120,15 +123,22 @@ class PhraseChoice:
         }
 
 
-def chosen_slots(library: PhraseLibrary | None = None) -> list[str]:
-    """The slots of a decision letter the caseworker fills by choosing phrases, in reading order."""
+def kind_key(kind: str = "decision", outcome: str | None = None) -> str:
+    """The letter a case file's `kind` asks for (a reconsideration: changed or kept)."""
+    if kind == "reconsideration":
+        return "reconsideration_changed" if outcome == "changed" else "reconsideration_kept"
+    return kind
+
+
+def chosen_slots(library: PhraseLibrary | None = None, kind: str = "decision") -> list[str]:
+    """The slots of a letter the caseworker fills by choosing phrases, in reading order
+    (`kind`: a key of documents.decision_letter.KINDS, see kind_key)."""
     from .documents.decision_letter import KINDS
 
     library = library or default_library()
-    # Every composition any kind of letter uses (decision letters first), in reading order.
-    compositions = dict.fromkeys(cid for spec in KINDS.values() for cid, _ in spec.parts)
-    slots = [ref.slot for cid in compositions if cid in library.compositions
-             for ref in library.compositions[cid].slots if ref.chosen]
+    spec = KINDS.get(kind, KINDS["decision"])
+    compositions = [cid for cid, _ in spec.parts if cid in library.compositions]
+    slots = [ref.slot for cid in compositions for ref in library.compositions[cid].slots if ref.chosen]
     return list(dict.fromkeys(slots))
 
 
@@ -166,13 +176,13 @@ def _names_in_order(tree: nodes.Node) -> list[str]:
     return [node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"]
 
 
-def fitting_phrases(provision: str, decision: str, dated: dt.date,
-                    library: PhraseLibrary | None = None) -> list[PhraseChoice]:
-    """The phrases a caseworker may choose for a case: in a chosen slot, fitting the provision and
-    decision, valid on the letter's date (the rule engine's own `fits` and `valid_on`)."""
+def fitting_phrases(provision: str, decision: str | None, dated: dt.date,
+                    library: PhraseLibrary | None = None, kind: str = "decision") -> list[PhraseChoice]:
+    """The phrases a caseworker may choose for a case: in a chosen slot of the letter, fitting the
+    provision and decision, valid on the letter's date (the rule engine's own `fits` and `valid_on`)."""
     library = library or default_library()
     context = {"provision": provision, "decision": decision}
-    slots = chosen_slots(library)
+    slots = chosen_slots(library, kind)
     choices = [PhraseChoice(p, p.slot, phrase_params(p, library)) for p in library.phrases.values()
                if p.slot in slots and library.fits(p, context) and p.valid_on(dated)]
     return sorted(choices, key=lambda c: (slots.index(c.slot), c.phrase.id))

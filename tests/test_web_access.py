@@ -15,6 +15,7 @@ from generator.case import CaseFile
 from generator.store.audit import AuditEvent
 from generator.web.app import create_app
 from generator.web.auth import create_user
+from generator.web.forms import data_to_form
 
 from conftest import EXAMPLES
 
@@ -65,7 +66,7 @@ def test_health_is_the_only_page_without_login(app):
 
 def test_post_without_csrf_token_is_refused(app):
     client, csrf = logged_in(app, "anna")
-    form = {"kind": "afgoerelse", "provision": "sel-85", "decision": "rejected"}
+    form = {"kind": "decision", "provision": "sel-85", "decision": "rejected"}
     assert client.post("/sager/ny", data=form, follow_redirects=False).status_code == 403
     assert client.post("/sager/ny", data={**form, "csrf_token": "forkert"}, follow_redirects=False).status_code == 403
     assert client.post("/sager/ny", data={**form, "csrf_token": csrf}, follow_redirects=False).status_code == 303
@@ -93,21 +94,9 @@ def test_caseworker_sees_only_own_department(app):
 
 def form_of(client: TestClient, location: str) -> dict:
     """The case as the editor's form would post it (from the exported case file)."""
-    data = yaml.safe_load(client.get(f"{location}/eksport").text)
-    form = {k: str(v) for k, v in data.items() if isinstance(v, (str, int)) and not isinstance(v, bool)}
-    form.update({k: "true" for k in ("party_hearing", "phone_call", "example") if data.get(k)})
-    form.update({f"application.{k}": str(v) for k, v in data["application"].items()})
-    form.update({f"granted.{k}": str(v) for k, v in data["granted"].items()})
-    for group in ("facts", "considerations"):
-        form.update({f"{group}[{i}]": v for i, v in enumerate(data[group])})
-    for i, doc in enumerate(data["documents"]):
-        form.update({f"documents[{i}].title": doc["title"], f"documents[{i}].dated": str(doc["dated"])})
-        if doc.get("seen_by_party", True):
-            form[f"documents[{i}].seen_by_party"] = "true"
-    for i, r in enumerate(data["recipients"]):
-        form.update({f"recipients[{i}].{k}": ("\n".join(v) if k == "address" else str(v)) for k, v in r.items()})
-    form["phrase"] = data["phrases"][0]["id"]
-    form.update({f"param.{data['phrases'][0]['id']}.{k}": str(v) for k, v in data["phrases"][0]["params"].items()})
+    form: dict[str, list[str]] = {}
+    for key, value in data_to_form(yaml.safe_load(client.get(f"{location}/eksport").text)):
+        form.setdefault(key, []).append(value)
     return form
 
 
@@ -168,12 +157,13 @@ def test_danish_messages_point_at_fields(app):
     client, csrf = logged_in(app, "anna")
     location = import_example(client, csrf)
     form = form_of(client, location)
-    form["recipients[1].postcode"] = "12"
+    form["recipients[1].postcode"] = ["12"]
     del form["phone_call"]
-    del form["facts[0]"], form["facts[1]"], form["facts[2]"], form["facts[3]"]
+    for key in [k for k in form if k.startswith("facts[")]:
+        del form[key]
     page = client.post(f"{location}/gem", data={**form, "csrf_token": csrf}, headers={"HX-Request": "true"}).text
     assert "Postnummeret skal være fire cifre" in page and "f-recipients-1-postcode" in page
-    form["recipients[1].postcode"] = "9998"
+    form["recipients[1].postcode"] = ["9998"]
     page = client.post(f"{location}/gem", data={**form, "csrf_token": csrf}, headers={"HX-Request": "true"}).text
     assert 'href="#f-facts"' in page and "faktiske oplysninger" in page
     assert 'href="#f-phone-call"' in page and "Ring til borgeren" in page

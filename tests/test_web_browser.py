@@ -108,6 +108,10 @@ def test_partial_grant_typed_previewed_issued_and_downloaded(page: Page, tmp_pat
     page.get_by_label("By (modtager 2)").fill("Testrup")
     page.get_by_label("Forsendelse (modtager 2)").select_option("post")
 
+    page.get_by_label("Helhedsvurderingen er foretaget").check()
+    page.get_by_role("button", name="Tilføj anden hjælp").click()
+    page.get_by_label("Anden hjælp 1").fill("hjælp til rengøring efter serviceloven § 83")
+
     # The phrase picker: a chosen phrase with an empty parameter is marked at its field.
     page.get_by_label("Antal timer er fastsat ud fra kvalitetsstandarden").check()
     timer = page.locator("#f-param-begrundelse-valgt-timer-timer")

@@ -67,6 +67,29 @@ LABELS = {
     "recipients[].city": "By",
     "recipients[].channel": "Forsendelse",
     "phrases": "Tekstblokke",
+    "kind": "Brevtype",
+    "own_initiative": "På kommunens initiativ",
+    "advance_notice": "Dato for varsel",
+    "overall_assessment": "Helhedsvurdering",
+    "overall_assessment.other_help[]": "Anden hjælp",
+    "overall_assessment.note": "Bemærkning til helhedsvurderingen",
+    "reconsideration": "Genvurdering",
+    "reconsideration.complaint_received": "Klagen modtaget",
+    "reconsideration.decision_dated": "Dato for afgørelsen, der klages over",
+    "reconsideration.outcome": "Resultat",
+    "reconsideration.forwarded_on": "Sendt til Ankestyrelsen",
+    "follow_up": "Opfølgning",
+    "follow_up.followed_up_on": "Fulgt op den",
+    "follow_up.support": "Støtten, der er fulgt op på",
+    "follow_up.what[]": "Fulgt op på",
+    "follow_up.conclusion": "Konklusion",
+    "follow_up.continues": "Støtten fortsætter",
+    "follow_up.next_follow_up": "Næste opfølgning",
+    "new_caseworker": "Ny sagsbehandler",
+    "new_caseworker.name": "Ny sagsbehandlers navn",
+    "new_caseworker.starts": "Starter den",
+    "new_caseworker.phone": "Telefon",
+    "new_caseworker.email": "E-mail",
 }
 
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -80,7 +103,7 @@ def label(path: str) -> str:
         return f"{name} (modtager {numbers[0]})"
     if path.startswith("documents[") and numbers:
         return f"{name} (dokument {numbers[0]})"
-    if numbers and generic in ("facts[]", "considerations[]", "references[]"):
+    if numbers and generic.endswith("[]"):
         return f"{name} {numbers[0]}"
     return name
 
@@ -120,6 +143,9 @@ _BY_FIELD = {  # problems whose wording depends on the field
     "granted": "Udfyld det bevilgede: omfang, startdato og leverandør.",
     "party_name": "Skriv hvem afgørelsen handler om, når ingen modtager er borgeren selv.",
     "stops_on": "Skriv den sidste dag med støtte, når støtten ophører.",
+    "decision": "Et varsel handler om ophør eller ændring: vælg en af dem.",
+    "reconsideration.forwarded_on": "Skriv datoen, klagen blev sendt til Ankestyrelsen (ikke før klagen kom).",
+    "facts": "Skriv de oplysninger, brevet bygger på.",
 }
 
 
@@ -127,8 +153,8 @@ def problem_text(problem: FieldProblem) -> str:
     generic = _INDEX.sub("[]", problem.field)
     if problem.type in ("string_pattern_mismatch", "value_error") and generic in _BY_FIELD:
         return _BY_FIELD[generic]
-    if problem.type == "value_error" and problem.field in _BY_FIELD:
-        return _BY_FIELD[problem.field]
+    if problem.type == "value_error":  # a rule across fields (case.py): the field it names is missing
+        return _BY_FIELD.get(problem.field, "Skal udfyldes.")
     return _BY_TYPE.get(problem.type, "Udfyld feltet korrekt.")
 
 
@@ -153,8 +179,9 @@ def finding_text(finding: Finding) -> str:
     if code == "reference-not-in-force":
         return f"Henvisningen {d.get('ref', '')} gælder ikke på brevets dato."
     if code == "sent-before-closing-day":
-        return (f"Brevet er dateret {date_text(d['dated'])}, og dagen efter ({date_text(d['next_day'])}) er en lukkedag "
-                f"({d['reason']}). Borgeren kan ikke nå kommunen. Overvej at datere det {date_text(d['suggested'])}.")
+        letters = ", ".join(str(n) for n in d.get("letters", []))
+        return (f"Brev {letters} når frem på en lukkedag eller lige før en, så modtageren ikke kan nå os dagen efter. "
+                f"Overvej at datere brevet {date_text(d['suggested'])}.")
     if code == "no-phone-call":
         return "Ring til borgeren, før brevet sendes, og sæt kryds i \"Borgeren er ringet op\"."
     if code == "no-party-hearing":
@@ -163,6 +190,24 @@ def finding_text(finding: Finding) -> str:
                 "(forvaltningslovens § 19).")
     if code == "hard-to-read":
         return f"Brev {d.get('letter', '')} er svært at læse (LIX {d.get('score')}, over {d.get('limit')}). Brug kortere sætninger og ord."
+    if code == "no-overall-assessment":
+        return ("Skriv resultatet af helhedsvurderingen (retssikkerhedslovens § 5): hvilken anden hjælp borgeren kan få, "
+                "eller sæt kryds i \"Helhedsvurderingen er foretaget\", hvis der ikke er anden hjælp.")
+    if code == "no-advance-notice":
+        return "Der er ikke registreret et varsel. Send et varsel, før støtten stopper eller nedsættes, og skriv datoen."
+    if code == "deres-third-party":
+        return (f"Brev {d.get('letter', '')}: en sætning begynder med \"Deres\" i afsnittet \"{d.get('section', '')}\". "
+                "Skriv hvem det handler om.")
+    if code == "du-ambiguous":
+        return (f"Brev {d.get('letter', '')}: afsnittet \"{d.get('section', '')}\" handler om borgeren, men siger \"du\" "
+                "til en anden læser. Vælg en anden tekstblok eller kontakt juristen.")
+    if code == "forwarded-late":
+        return (f"Klagen er sendt til Ankestyrelsen senere end {d.get('weeks', 4)} uger efter, at den kom "
+                f"(retssikkerhedslovens § 66: senest {date_text(d['limit'])}).") if d.get("limit") else \
+            "Klagen er sendt for sent til Ankestyrelsen (retssikkerhedslovens § 66)."
+    if code == "processing-time-passed":
+        return ("Den offentliggjorte sagsbehandlingstid er allerede overskredet på brevets dato. "
+                "Fortæl borgeren, hvornår der kan forventes et svar.")
     if code == "phrase-param-missing":
         return "En valgt tekstblok mangler en oplysning. Udfyld felterne under tekstblokken."
     if code == "phrase-not-allowed":

@@ -26,7 +26,15 @@ from .auth import CurrentUser, csrf_user, current_user
 from .deps import get_db
 
 router = APIRouter()
-KINDS = {"afgoerelse": "Afgørelse med klagevejledning"}
+KINDS = {  # the `kind` of a case file (generator/case.py LetterKind), in Danish
+    "decision": "Afgørelse med klagevejledning",
+    "acknowledgement": "Kvittering for ansøgning",
+    "hearing": "Partshøring",
+    "advance_notice": "Varsel før ophør eller nedsættelse",
+    "reconsideration": "Genvurdering efter klage",
+    "follow_up": "Opfølgning",
+    "caseworker_change": "Ny sagsbehandler",
+}
 MAX_IMPORT_BYTES = 1_000_000
 
 
@@ -78,14 +86,15 @@ def new_case_form(request: Request, user: CurrentUser = Depends(case_user)):
 
 
 @router.post("/sager/ny")
-def new_case(request: Request, kind: str = Form(...), provision: str = Form(...), decision: str = Form(...),
+def new_case(request: Request, kind: str = Form(...), provision: str = Form(...), decision: str = Form(""),
              case_number: str = Form(""), department: str = Form(""),
              user: CurrentUser = Depends(case_csrf_user), db: Session = Depends(get_db)):
-    if kind not in KINDS or provision not in dict(provisions()) or decision not in messages.DECISIONS:
+    if kind not in KINDS or provision not in dict(provisions()) or (decision and decision not in messages.DECISIONS):
         raise HTTPException(status_code=400)
     department = department if user.is_admin and department in dict(departments()) else user.department
-    data = {"case_number": case_number.strip(), "provision": provision, "decision": decision, "department": department,
-            "dated": dt.date.today().isoformat(), "caseworker": user.username}
+    data = {"kind": kind if kind != "decision" else "", "case_number": case_number.strip(), "provision": provision,
+            "decision": decision, "department": department, "dated": dt.date.today().isoformat(),
+            "caseworker": user.username}
     draft = Draft(department=department, kind=kind, data={k: v for k, v in data.items() if v},
                   created_by=user.id, updated_by=user.id)
     db.add(draft)
@@ -119,7 +128,8 @@ async def import_case(request: Request, case_file: UploadFile = File(...), user:
         return render(request, "new_case.html", status_code=400, kinds=KINDS, provisions=provisions(),
                       today=dt.date.today().isoformat(), departments=departments(), import_error=error)
     data.setdefault("department", user.department)
-    draft = Draft(department=str(data["department"]), kind="afgoerelse", data=data, created_by=user.id, updated_by=user.id)
+    draft = Draft(department=str(data["department"]), kind=str(data.get("kind") or "decision"), data=data,
+                  created_by=user.id, updated_by=user.id)
     db.add(draft)
     db.flush()
     audit(db, user.username, "imported", "draft", draft.id)
@@ -148,8 +158,42 @@ def parse_day(value: Any) -> dt.date:
         return dt.date.today()
 
 
+def letter_key(data: dict[str, Any]) -> str:
+    outcome = (data.get("reconsideration") or {}).get("outcome") if isinstance(data.get("reconsideration"), dict) else None
+    return api.kind_key(str(data.get("kind") or "decision"), outcome)
+
+
 def choices_for(data: dict[str, Any]) -> list[api.PhraseChoice]:
-    return api.fitting_phrases(str(data.get("provision", "")), str(data.get("decision", "")), parse_day(data.get("dated")))
+    return api.fitting_phrases(str(data.get("provision", "")), data.get("decision") or None, parse_day(data.get("dated")),
+                               kind=letter_key(data))
+
+
+def sections_for(data: dict[str, Any]) -> set[str]:
+    """The parts of the form this letter needs (case.py: each kind's block), plus any part that
+    already holds data, so that nothing imported is hidden or lost."""
+    key = letter_key(data)
+    decision = data.get("decision")
+    shown: set[str] = set()
+    if key in ("decision", "reconsideration_changed"):
+        shown |= {"application", "overall_assessment", "facts", "considerations", "references", "documents",
+                  "party_hearing", "phone_call"}
+        if decision == "granted":
+            shown.discard("overall_assessment")
+    if key in ("decision", "reconsideration_changed", "advance_notice"):
+        if decision in ("granted", "partly_granted", "changed"):
+            shown.add("granted")
+        if decision in ("stopped", "changed"):
+            shown |= {"stops_on", "own_initiative", "advance_notice"} if key != "advance_notice" else {"stops_on"}
+        shown |= {"application", "facts"}
+    shown |= {"acknowledgement": {"application"}, "hearing": {"facts", "documents"},
+              "reconsideration_kept": {"facts", "considerations", "documents"},
+              "follow_up": {"follow_up"}, "caseworker_change": {"new_caseworker"}}.get(key, set())
+    if key.startswith("reconsideration"):
+        shown.add("reconsideration")
+    shown |= {k for k, v in data.items() if v not in (None, "", [], {})}
+    if api.chosen_slots(kind=key):
+        shown.add("phrases")
+    return shown
 
 
 def params_of(data: dict[str, Any], choices: list[api.PhraseChoice]) -> dict[str, tuple[api.Param, ...]]:
@@ -226,7 +270,7 @@ def editor_context(draft: Draft, data: dict[str, Any]) -> dict[str, Any]:
     offered = [(pid, library.phrases.get(pid), params.get(pid, ())) for pid in chosen_ids]
     offered += [(c.phrase.id, c.phrase, c.params) for c in choices if c.phrase.id not in chosen_ids]
     fitting = {c.phrase.id for c in choices}
-    slots = api.chosen_slots(library)
+    slots = api.chosen_slots(library, letter_key(data)) or api.chosen_slots(library)
     by_slot: dict[str, list] = {slot: [] for slot in slots}
     for pid, phrase, phrase_params in offered:
         slot = phrase.slot if phrase is not None and phrase.slot in by_slot else slots[-1]
@@ -237,7 +281,7 @@ def editor_context(draft: Draft, data: dict[str, Any]) -> dict[str, Any]:
     references += [{"id": r, "kind": "other", "title": r} for r in data.get("references", []) if r not in known]
     return {"draft": draft, "data": data, "by_slot": by_slot, "references": references,
             "provisions": provisions(), "departments": departments(), "evaluation": evaluate(data, params),
-            "slot_label": messages.slot_label, "kinds": KINDS}
+            "slot_label": messages.slot_label, "kinds": KINDS, "sections": sections_for(data)}
 
 
 @router.get("/sager/{draft_id}")
@@ -249,7 +293,9 @@ def editor(request: Request, draft_id: int, user: CurrentUser = Depends(case_use
 
 async def save_form(request: Request, draft: Draft, user: CurrentUser, db: Session) -> dict[str, Any]:
     form = await request.form()
-    choices = choices_for({k: form.get(k, "") for k in ("provision", "decision", "dated")})
+    choices = choices_for({"provision": form.get("provision", ""), "decision": form.get("decision", ""),
+                           "dated": form.get("dated", ""), "kind": form.get("kind", ""),
+                           "reconsideration": {"outcome": form.get("reconsideration.outcome", "")}})
     data = forms.form_to_data(form, params_of({"phrases": [{"id": p} for p in form.getlist("phrase")]}, choices))
     if not user.is_admin:
         data["department"] = user.department  # a caseworker cannot move a case to another department

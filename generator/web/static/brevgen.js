@@ -10,7 +10,7 @@
         ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
           var value = el.getAttribute(attr);
           if (value) {
-            el.setAttribute(attr, value.replace(/\[\d+\]/, "[" + index + "]").replace(/^(f-[a-z_]+-)\d+/, "$1" + index));
+            el.setAttribute(attr, value.replace(/\[\d+\]/, "[" + index + "]").replace(/^(f-[a-z-]*?-)\d+/, "$1" + index));
           }
         });
       });
