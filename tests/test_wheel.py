@@ -72,3 +72,14 @@ def test_init_check_and_letter_in_a_new_content_root(installed):
     # BREVGEN_ROOT selects the same root; a second init into it is refused (exit 2, nothing written).
     again = run(brevgen, "init", root, cwd=work, check=False)
     assert again.returncode == 2 and "already holds" in again.stderr
+
+
+def test_the_wheel_holds_the_web_app_and_the_migrations(installed):
+    brevgen, work = installed
+    python = brevgen.parent / "python"
+    found = run(python, "-c", "import generator, pathlib; p = pathlib.Path(generator.__file__).parent; "
+                "print(*sorted(str(f.relative_to(p)) for f in p.rglob('*') if f.suffix in ('.js', '.html', '.mako') "
+                "or f.name.startswith('00')))", cwd=work).stdout.split()
+    assert "web/static/vendor/htmx/htmx.min.js" in found and "web/templates/base.html" in found
+    assert "store/migrations/script.py.mako" in found
+    assert any(name.endswith("0004_tokens.py") for name in found)
