@@ -92,7 +92,7 @@ def test_record_carries_provenance_and_the_letter_bytes_do_not(run_cli, tmp_path
         if path.suffix == ".json":
             one, two = json.loads(path.read_bytes()), json.loads((second / path.name).read_bytes())
             assert one["produced"]["operator"] == "sagsbehandler-17"
-            assert one["produced"]["brevgen_version"] and one["produced"]["content_root_version"] == root_version()
+            assert one["produced"]["brevgen_version"] and one["produced"]["content_root_version"] == root_version(paths.root())
             assert one["produced"]["time"] != two["produced"]["time"]
         else:  # the letters themselves: identical bytes, and no trace of the provenance
             data = path.read_bytes()
