@@ -151,7 +151,9 @@ def phrase_params(phrase: Phrase, library: PhraseLibrary | None = None) -> tuple
     declared = getattr(phrase, "params", None)
     if declared:
         items = declared.items() if isinstance(declared, dict) else ((p.name, p) for p in declared)
-        return tuple(Param(name, str(getattr(spec, "type", spec) or "text")) for name, spec in items)
+        # A parameter tied to the rate table (`rate:`) is filled from it, not by the caseworker.
+        return tuple(Param(name, str(getattr(spec, "type", spec) or "text")) for name, spec in items
+                     if not getattr(spec, "rate", None))
     if phrase.parts:
         found: dict[str, Param] = {}
         for part in phrase.parts:
@@ -191,8 +193,13 @@ def fitting_phrases(provision: str, decision: str | None, dated: dt.date,
 def parse_param(value: str, kind: str) -> Any:
     """A parameter typed into a form -> the value a case file holds (numbers as numbers)."""
     value = value.strip()
-    if kind in ("money", "number") or kind == "text" and re.fullmatch(r"-?\d+", value):
-        number = value.replace(".", "").replace(",", ".") if kind == "money" else value.replace(",", ".")
+    if kind in ("money", "number", "int", "integer") or kind == "text" and re.fullmatch(r"-?\d+", value):
+        if kind == "money" and not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
+            # Danish (1.234,50) kept as typed: every caseworker amount is a declared `money`
+            # parameter, which the phrase's typed parameters (params.py) parse; a case file
+            # written by hand holds the same text.
+            return value
+        number = value.replace(",", ".")  # 1234, 1234.5 (as a case file or the form shows it), 12,5
         try:
             return int(number) if re.fullmatch(r"-?\d+", number) else float(number)
         except ValueError:
