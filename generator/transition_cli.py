@@ -22,10 +22,11 @@ def transition_app() -> None:
 @click.option("--dry-run", "dry_run", is_flag=True, help="List who would receive what; write nothing.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Render in this many processes.")
 @click.option("--docx", is_flag=True, help="Also write each letter as DOCX.")
+@click.option("--send", is_flag=True, help="Then send the digital invitations (as `brevgen send OUT`).")
 @click.option("--broker", help="Render on the Celery queue at this URL (default BREVGEN_BROKER_URL; none: local processes).")
 @user_errors
 def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int, docx: bool,
-           broker: str | None) -> None:
+           send: bool, broker: str | None) -> None:
     """Write one invitation per young person turning 16 in the meeting's quarter and per custody holder."""
     from .batch import dry_run_lines, plan_run, run_invite
     from .queue import pool_for
@@ -38,6 +39,10 @@ def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_r
         lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, progress)
         emit(lines, "transition invite", out=str(out), letters=len(plan.addressees),
              rejected_rows=sorted({e.row for e in plan.register.errors}))
+    if send and not dry_run:
+        from .send_cli import send_folders
+
+        send_folders([out])
     if plan.register.errors:  # a finding: rows that could not be used are in errors.csv
         raise click.exceptions.Exit(EXIT_FINDINGS)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -10,6 +11,9 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+
+from generator.formatting import dato
+from generator.references import default_registry
 
 from conftest import EXAMPLES, MM, assert_same_files, docx_text, one_line, pdf_text, run_ok
 
@@ -20,12 +24,23 @@ STOPPED = "2026-0288_afgoerelse"  # § 97 stopped, citizen and representative
 CHILD = "2026-0402_afgoerelse"  # barnets lov § 86 rejected, two parents
 GRANTED = "2026-0201_afgoerelse_1-borger"  # § 85 granted
 HOUSING = "2026-0254_afgoerelse"  # § 108 granted
+BASE_CASES = ("sel-85-delvis-bevilling.yaml", "sel-100-afslag.yaml", "sel-97-ophoer.yaml", "bl-86-afslag.yaml",
+              "sel-85-bevilling.yaml", "sel-108-bevilling.yaml")
+
+
+def text_in_force(act: str, on: str) -> str:
+    """The act's text in force on the date, as a letter cites it, read from the registry (so a
+    newer consolidation added to content/references/ does not break this test)."""
+    text = default_registry().consolidation_on(act, dt.date.fromisoformat(on))
+    return f"{text.form} nr. {text.number} af {dato(text.date)}"
 
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("letters")
-    run_ok("letter", CASES, "--out", out)
+    # The cases this module asserts on; every other example case is built by `brevgen check` and
+    # its provision's letter is read back in test_provision_letters.py (keeps this fixture fast).
+    run_ok("letter", *(CASES / name for name in BASE_CASES), "--out", out)
     return out
 
 
@@ -51,7 +66,7 @@ def test_partly_granted_letter_reads_in_the_legal_order(letters):
         "Det har du søgt om",
         "Du søgte den 2. marts 2026 om socialpædagogisk støtte 6 timer om ugen.",
         "Begrundelse",
-        "Efter serviceloven § 85, stk. 1, kan du få",
+        "Reglen står i serviceloven § 85, stk. 1. Kommunen skal tilbyde",
         "Du bor alene i din egen lejlighed.",  # facts
         "Du kan selv klare de daglige ting i hjemmet.",  # considerations
         "Det svarer til niveau 2 i vores kvalitetsstandard.",  # the caseworker's chosen phrase
@@ -103,7 +118,7 @@ def test_rejection_cites_rules_standard_and_ruling(letters):
     assert "Serviceloven § 100, stk. 1, jf. lovbekendtgørelse nr. 1129 af 22. september 2025" in body
     assert "Serviceloven § 100, stk. 2, jf. lovbekendtgørelse nr. 1129 af 22. september 2025" in body
     assert "Serviceloven § 100, jf." not in body  # the exact subsection, not the bare section
-    assert "Retssikkerhedsloven § 5, jf. lovbekendtgørelse nr. 265 af 25. februar 2022" in body
+    assert f"Retssikkerhedsloven § 5, jf. {text_in_force('rsl', '2026-11-10')}" in body
     assert "1555" not in body and "7.212" not in body and "6.660" not in body  # 2026, not 2025 level
     assert "afsnit 3: Gruppe 1 og gruppe 2 og borgerens valg" in body
     assert "Principafgørelse E-27-25" in body
@@ -193,7 +208,8 @@ def test_record_holds_what_went_into_the_letter(letters):
     source = CASES / "sel-85-delvis-bevilling.yaml"
     record = json.loads((letters / f"{PARTLY}_2-vaerge.json").read_text(encoding="utf-8"))
     assert record["input_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
-    assert record["recipient"] == {"index": 2, "role": "guardian", "channel": "post"}
+    assert record["recipient"] == {"index": 2, "role": "guardian", "channel": "post", "person_id": "P2002",
+                                   "channel_source": "exempt_file", "typed_channel": "post"}
     phrases = {p["id"]: p["version"] for p in record["phrases"]}
     assert phrases["begrundelse.valgt.timer"] == 1 and "klage.frist.post" in phrases
     refs = {r["id"]: r for r in record["references"]}
@@ -223,8 +239,8 @@ def test_format_option(run_cli, tmp_path):
 
 
 def test_workers_write_the_same_files_byte_for_byte(letters, run_cli, tmp_path):
-    # The whole example folder (six cases, nine letters) rendered by two worker processes.
-    result = run_cli("letter", CASES, "--out", tmp_path, "--workers", "2")
+    # The six base cases (ten letters) rendered by two worker processes.
+    result = run_cli("letter", *(CASES / name for name in BASE_CASES), "--out", tmp_path, "--workers", "2")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in letters.iterdir())
     for path in tmp_path.iterdir():
