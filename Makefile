@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 
 setup: system $(STAMP)
 
-# Debian packages the tests use (Chromium, PostgreSQL, Redis); skipped quickly when present.
+# Debian packages brevgen and its tests need (libharfbuzz-subset0, Chromium, PostgreSQL, Redis);
+# skipped quickly when present.
 system:
 	@bash scripts/setup_system.sh
 
