@@ -17,7 +17,7 @@ from .results import record
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("numbers", nargs="*", help="benchmarks to run (1-6); default all")
+    parser.add_argument("numbers", nargs="*", help="benchmarks to run (1-7); default all")
     parser.add_argument("--rounds", type=int, default=15, help="rounds for the warm benchmarks 1-3")
     parser.add_argument("--cold-rounds", type=int, default=5, help="rounds for the cold benchmarks 5-6")
     parser.add_argument("--batch-letters", type=int, default=500, help="letters in the batch of benchmark 4")

@@ -219,16 +219,24 @@ def all_benchmarks(rounds: int, cold_rounds: int, batch_letters: int, soffice_le
             ({"4"}, lambda: bench_batch(batch_letters, work / "b4")),
             ({"5", "6"}, lambda: bench_cold(cold_rounds, work / "b5")),
             ({"6"}, lambda: bench_soffice_batch(soffice_letters, work / "b6")),
+            ({"7"}, lambda: bench_web_rows(cold_rounds, work / "b7")),
         ]
         for numbers, step in steps:
             if only is None or numbers & only:
-                for folder in ("b4", "b5", "b6"):
+                for folder in ("b4", "b5", "b6", "b7"):
                     (work / folder).mkdir(exist_ok=True)
                 new = step()
                 for r in new:
                     print(format_row(r), flush=True)
                 rows.extend(new)
     return rows
+
+
+def bench_web_rows(rounds: int, work: Path) -> list[Row]:
+    """7a and 7b: the web app's preview and issue against the cold CLI (bench/web.py)."""
+    from .web import bench_web
+
+    return bench_web(rounds, work)
 
 
 def format_row(r: Row) -> str:

@@ -27,6 +27,7 @@ from typing import Callable, Iterator
 
 from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
+from .logs import get as get_logger
 from .output import OutputFolder, sha256, write_atomic
 from .parallel import RenderPool
 from .personal import csv_bytes
@@ -34,10 +35,11 @@ from .printing import print_bundle
 from .register import Register, read_register
 from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
 from .render.attachment import render_attachment_pdf
-from .transition import DEFAULT_SCHEDULE, Addressee, Meeting, Schedule, addressees, letter_date, load_schedule
+from .transition import Addressee, Meeting, Schedule, addressees, letter_date, default_schedule, load_schedule
 
 LETTERS = "letters"
 WITHDRAWN = "withdrawn"  # letters of people the register no longer invites
+log = get_logger("batch")  # file stems and counts only, never names or addresses
 # Test hook: stop the process hard (no clean-up) after this many letters, to prove resuming.
 STOP_AFTER_ENV = "BREVGEN_STOP_AFTER"
 
@@ -72,7 +74,7 @@ class Plan:
 def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | None, docx: bool) -> Plan:
     """Load and check everything, and build every letter, so a text error stops the run early."""
     schedule = load_schedule(schedule_path)
-    meeting = schedule.meeting_on(meeting_day, schedule_path or DEFAULT_SCHEDULE)
+    meeting = schedule.meeting_on(meeting_day, schedule_path or default_schedule())
     register = read_register(register_path)
     dated = letter_date(meeting.date)
     people, channels = resolve_channels(tuple(addressees(register, meeting.date)))
@@ -126,14 +128,15 @@ class Reporter:
 
     def __init__(self, total: int, echo: Callable[[str], None], terminal: bool | None = None):
         self.total, self.echo, self.count = total, echo, 0
-        self.terminal = sys.stdout.isatty() if terminal is None else terminal
+        self.terminal = sys.stderr.isatty() if terminal is None else terminal
         self._bar = None
 
     def __enter__(self) -> Reporter:
         if self.terminal and self.total:
+            from rich.console import Console
             from rich.progress import Progress
 
-            self._bar = Progress()
+            self._bar = Progress(console=Console(stderr=True))
             self._bar.start()
             self._task = self._bar.add_task("Breve", total=self.total)
         return self
@@ -192,6 +195,7 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
             write_atomic(folder.staging / SIDECARS / name, sidecar_text(planned[name], rendered[fmt]))
             final[name] = folder.staged(name)
         written += 1
+        log.info("letter written", extra={"stem": addressee.stem(plan.meeting.date)})
         reporter.advance(addressee.stem(plan.meeting.date))
         if stop_after and written >= stop_after:
             os._exit(3)  # the test hook: die like a killed process, without clean-up

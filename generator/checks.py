@@ -12,8 +12,8 @@ name fields and reference ids, never personal values. Nothing here knows about r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Literal
 
 from .addressing import SECOND_PERSON, speaks_for_self, starts_with_deres
 from .calendar import ClosingCalendar, default_calendar
@@ -30,6 +30,10 @@ class Finding:
     level: Literal["error", "warning", "note"]  # note: cites something not confirmed (--strict: an error)
     code: str
     message: str
+    # The case-file field to change (e.g. "facts", "documents[1]", "dated"), and the facts behind
+    # the message (dates, ids, scores): the web app words its Danish message from these.
+    field: str = ""
+    data: dict[str, Any] = dataclass_field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -56,18 +60,21 @@ def _legal_errors(built: DecisionLetters) -> list[Finding]:
                                  f"{what} must state its legal basis (FVL § 24), but no phrase explains provision "
                                  f"{case.provision!r}; add a `begrundelse.regel` phrase for it"))
     if not case.facts:
-        found.append(Finding("error", "no-facts", f"{what} must state the facts it rests on (FVL § 24): `facts` is empty"))
+        found.append(Finding("error", "no-facts", f"{what} must state the facts it rests on (FVL § 24): `facts` is empty", "facts"))
     if not case.considerations:
         found.append(Finding("error", "no-considerations",
-                             f"{what} must state the main considerations (FVL § 24): `considerations` is empty"))
+                             f"{what} must state the main considerations (FVL § 24): `considerations` is empty",
+                             "considerations"))
     if case.overall_assessment is None:
         found.append(Finding("error", "no-overall-assessment",
                              f"{what} must state the result of the overall assessment (RSL § 5): "
-                             "`overall_assessment` is missing (`other_help: []` when there is no other help)"))
+                             "`overall_assessment` is missing (`other_help: []` when there is no other help)",
+                             "overall_assessment"))
     for index, recipient_letter in enumerate(built.letters, start=1):
         if recipient_letter.guidance is None or not recipient_letter.guidance.section.blocks:
             found.append(Finding("error", "no-complaint-guidance",
-                                 f"{what} must carry complaint guidance (FVL § 25): letter {index} has none"))
+                                 f"{what} must carry complaint guidance (FVL § 25): letter {index} has none",
+                                 f"recipients[{index - 1}]", {"letter": index}))
     return found
 
 
@@ -83,7 +90,8 @@ def _wording_errors(built: DecisionLetters) -> list[Finding]:
             if starts_with_deres(text):
                 found.append(Finding("error", "deres-third-party",
                                      f"letter {index}: a sentence begins with \"Deres\" (section {section.heading!r}); "
-                                     "it reads as the polite \"your\": name whom it is about"))
+                                     "it reads as the polite \"your\": name whom it is about", "phrases",
+                                     {"letter": index, "section": section.heading}))
         if speaks_for_self(letter.recipient, built.case.recipients):
             continue
         for section in letter.sections:
@@ -92,7 +100,8 @@ def _wording_errors(built: DecisionLetters) -> list[Finding]:
             if SECOND_PERSON.search(section.heading + "\n" + section.plain_text):
                 found.append(Finding("error", "du-ambiguous",
                                      f"letter {index} ({letter.recipient.role.value}): section {section.heading!r} is about "
-                                     "the citizen but says \"du\"; in this letter \"du\" is the reader"))
+                                     "the citizen but says \"du\"; in this letter \"du\" is the reader", "phrases",
+                                     {"letter": index, "section": section.heading}))
     return found
 
 
@@ -106,10 +115,15 @@ def _about_phrases(built: DecisionLetters, about: list[str]) -> set[str]:
 
 def _reference_errors(built: DecisionLetters) -> list[Finding]:
     found = []
+    case_refs = list(built.case.references)
     for citation in built.citations:
         if citation.problem:
             code = {"unknown": "unknown-reference", "ruling": "historic-ruling"}.get(citation.kind, "reference-not-in-force")
-            found.append(Finding("error", code, citation.problem))
+            if citation.id in case_refs:
+                where = f"references[{case_refs.index(citation.id)}]"
+            else:  # cited by the provision itself or by a phrase
+                where = "provision" if citation.id == built.case.provision else "phrases"
+            found.append(Finding("error", code, citation.problem, where, {"ref": citation.id, "dated": built.case.dated}))
     return found
 
 
@@ -126,31 +140,36 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
     found = []
     if case.is_decision and case.decision.adverse:
         channels = [r.channel for r in case.recipients]
-        late = []
+        late, late_letters = [], []
         for index, recipient in enumerate(case.recipients, start=1):
             problem = receipt_problem(case.dated, recipient.channel, calendar)
             if problem:
                 late.append(f"letter {index} ({recipient.role.value}, {recipient.channel.value}) {problem}")
+                late_letters.append(index)
         if late:
             found.append(Finding("warning", "sent-before-closing-day",
                                  f"a {case.decision.value} decision dated {case.dated} ({case.dated:%A}) reaches its reader "
                                  f"just before a closing day: {'; '.join(late)}; consider dating it "
-                                 f"{suggest_date(case.dated, calendar, channels)}"))
+                                 f"{suggest_date(case.dated, calendar, channels)}", "dated",
+                                 {"dated": case.dated, "letters": late_letters,
+                                  "suggested": suggest_date(case.dated, calendar, channels)}))
     if case.is_decision and case.decision in (DecisionType.stopped, DecisionType.changed) and not case.applied \
             and case.advance_notice is None:
         found.append(Finding("warning", "no-advance-notice",
                              f"a {case.decision.value} decision with no advance notice recorded (`advance_notice`): "
-                             "send an advance notice (kind: advance_notice) before support is stopped or reduced"))
+                             "send an advance notice (kind: advance_notice) before support is stopped or reduced",
+                             "advance_notice"))
     if case.is_decision and case.decision.adverse:
         if not case.phone_call:
             found.append(Finding("warning", "no-phone-call",
                                  f"a {case.decision.value} decision with no phone call recorded (`phone_call`): "
-                                 "tell the citizen by phone before the letter is sent"))
+                                 "tell the citizen by phone before the letter is sent", "phone_call"))
     unseen = [i for i, doc in enumerate(case.documents) if not doc.seen_by_party]
     if unseen and not case.party_hearing and case.is_decision:
         fields = ", ".join(f"documents[{i}]" for i in unseen)
         found.append(Finding("warning", "no-party-hearing",
-                             f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)"))
+                             f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)",
+                             "party_hearing", {"documents": unseen}))
     for index, recipient_letter in enumerate(built.letters, start=1):
         resolved = recipient_letter.channel
         if resolved is not None and resolved.contradicts:
@@ -159,7 +178,8 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
     for index, recipient_letter in enumerate(built.letters, start=1):
         score = recipient_letter.letter.record["lix"]["score"]  # measured once, when the record was built
         if score > LIX_LIMIT:
-            found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}"))
+            found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}", "",
+                                 {"letter": index, "score": score, "limit": LIX_LIMIT}))
     return found
 
 
@@ -174,13 +194,15 @@ def _kind_findings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Fi
         if case.reconsideration.forwarded_on > limit:
             found.append(Finding("warning", "forwarded-late",
                                  f"reconsideration.forwarded_on {case.reconsideration.forwarded_on} is more than {weeks} weeks "
-                                 f"after the complaint was received (RSL § 66: by {limit})"))
+                                 f"after the complaint was received (RSL § 66: by {limit})", "reconsideration.forwarded_on",
+                                 {"weeks": weeks, "limit": limit}))
     if case.kind is LetterKind.acknowledgement:
         answer_by = built.letters[0].letter.record.get("dates", {}).get("answer_by")
         if answer_by and answer_by < case.dated.isoformat():
             found.append(Finding("warning", "processing-time-passed",
                                  f"the published processing time ended {answer_by}, before the letter's date {case.dated}: "
-                                 "tell the citizen when an answer can be expected instead (RSL § 3, stk. 2)"))
+                                 "tell the citizen when an answer can be expected instead (RSL § 3, stk. 2)", "dated",
+                                 {"answer_by": answer_by}))
     return found
 
 

@@ -1,7 +1,14 @@
 """The `brevgen` command. Each subcommand parses arguments, calls one function, prints, exits.
 
-Errors the user can fix (BrevgenError) print one clear message and exit with status 2;
-nothing has been written by then.
+Conventions, the same for every command (docs/operator.md):
+
+- exit status 0: done; 1: findings (problems found by `check`, outdated references, register rows
+  that could not be used); 2: bad input (a file, field or option that is wrong; nothing written).
+- results on stdout (the checks' warnings are part of them), progress, errors and logs on stderr;
+  `--json` makes the result one JSON object.
+- global options, accepted anywhere on the line: `--root DIR` (the content root, else
+  BREVGEN_ROOT), `--json`, `--log-format text|json`, `--log-level LEVEL`, `--operator NAME`
+  (recorded in each letter's JSON record, else BREVGEN_OPERATOR or the login name).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 # click, not typer: typer builds a pydantic validator for every parameter on each run, which was
 # about 0.2 s of every cold `brevgen letter` (bench/RESULTS.md, benchmark 5).
@@ -24,15 +31,127 @@ from .errors import BrevgenError
 
 PATHS = click.Path(path_type=Path)
 
+EXIT_DONE, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+# Options that belong to the whole run rather than to one command; they may stand before or after
+# the command's name (`brevgen check --root DIR` and `brevgen --root DIR check` are the same).
+GLOBAL_VALUE_OPTIONS = ("--root", "--log-format", "--log-level", "--operator")
+GLOBAL_FLAGS = ("--json",)
 
-@click.group(name="brevgen", no_args_is_help=True)
+
+class Settings:
+    """The global options of this run."""
+
+    json = False
+
+
+settings = Settings()
+
+
+def split_global_options(args: list[str]) -> tuple[list[str], dict[str, str | bool]]:
+    """Take the global options out of `args` wherever they stand (not after a bare `--`)."""
+    rest: list[str] = []
+    found: dict[str, str | bool] = {}
+    items = iter(range(len(args)))
+    for i in items:
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_VALUE_OPTIONS:
+            if not eq:
+                if i + 1 >= len(args):
+                    fail(f"{name} needs a value")
+                value = args[i + 1]
+                next(items, None)
+            found[name] = value
+        elif arg in GLOBAL_FLAGS:
+            found[arg] = True
+        else:
+            rest.append(arg)
+    return rest, found
+
+
+def apply_global_options(found: dict[str, str | bool]) -> None:
+    from . import logs, paths
+
+    settings.json = bool(found.get("--json"))
+    from .content_root import set_operator
+
+    set_operator(str(found["--operator"]) if "--operator" in found else None)
+    try:
+        logs.configure(found.get("--log-format"), found.get("--log-level"))  # type: ignore[arg-type]
+    except BrevgenError as exc:
+        fail(str(exc))
+    if "--root" in found:
+        root = Path(str(found["--root"]))
+        if not paths.is_root(root):
+            fail(f"--root {root}: not a content root: expected the folders {', '.join(paths.FOLDERS)} "
+                 "(`brevgen init DIR` writes one)")
+        paths.use_root(root)
+    elif paths.chosen() is not None:  # an earlier run in this process (tests) chose a root
+        paths.use_root(None)
+
+
+class BrevgenGroup(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the top-level group sees the whole command line
+            args, found = split_global_options(list(args))
+            apply_global_options(found)
+        return super().parse_args(ctx, args)
+
+
+def version_text() -> str:
+    from . import paths
+    from .content_root import brevgen_version, root_version
+
+    root = paths.root()
+    return (f"brevgen {brevgen_version()}\n"
+            f"content root {root} ({paths.root_source()}): {root_version(root) if paths.is_root(root) else 'missing'}")
+
+
+def print_version(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    if settings.json:
+        from . import paths
+        from .content_root import brevgen_version, root_version
+
+        root = paths.root()
+        click.echo(json.dumps({"brevgen_version": brevgen_version(), "content_root": str(root),
+                               "content_root_source": paths.root_source(),
+                               "content_root_version": root_version(root) if paths.is_root(root) else None}))
+    else:
+        click.echo(version_text())
+    ctx.exit(EXIT_DONE)
+
+
+@click.group(name="brevgen", cls=BrevgenGroup, no_args_is_help=True,
+             epilog="Global options (anywhere on the line): --root DIR, --json, --log-format text|json, "
+                    "--log-level LEVEL, --operator NAME. Exit status: 0 done, 1 findings, 2 bad input.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version,
+              help="Print brevgen's version and the content root's version, and exit.")
 def app() -> None:
     """Letters and leaflets for Danish municipal social services."""
 
 
 def fail(message: str) -> None:
+    """Bad input: one message (JSON on stdout with --json), exit status 2."""
+    if settings.json:
+        click.echo(json.dumps({"ok": False, "exit_code": EXIT_BAD_INPUT, "error": message}, ensure_ascii=False))
     click.echo(f"brevgen: error: {message}", err=True)
-    raise click.exceptions.Exit(2)
+    raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def emit(lines: Iterable[str], command: str, **data) -> None:
+    """A command's result: its lines on stdout, or with --json one object holding them."""
+    if settings.json:
+        lines = list(lines)
+        click.echo(json.dumps({"ok": True, "command": command, **data, "messages": lines},
+                              ensure_ascii=False, sort_keys=True, default=str))
+        return
+    for line in lines:
+        click.echo(line)
 
 
 def _terminate(signum, frame) -> None:
@@ -133,7 +252,7 @@ def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
     if channel not in allowed:
         fail(f"--channel {channel!r} is not a delivery channel; allowed: {', '.join(allowed)}")
     result = compute_deadline(day, Channel(channel), weeks)
-    if as_json:
+    if as_json or settings.json:
         click.echo(json.dumps(result.as_record(), ensure_ascii=False, sort_keys=True))
         return
     click.echo(f"letter dated  {result.dated} ({result.channel.value})")
@@ -160,8 +279,8 @@ def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int, fo
     SOURCES: guidance request files (YAML/JSON), or folders of them."""
     from .jobs import guidance_job
 
-    for line in guidance_job(list(sources), out, parse_formats(format), worker_count(workers, force_workers), new_version):
-        click.echo(line)
+    emit(guidance_job(list(sources), out, parse_formats(format), worker_count(workers, force_workers), new_version),
+         "guidance", out=str(out))
     send_after(send, out)
 
 
@@ -186,9 +305,8 @@ def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, work
     SOURCES: case files (YAML/JSON), or folders of them."""
     from .jobs import letter_job
 
-    for line in letter_job(list(sources), out, parse_formats(format), strict, worker_count(workers, force_workers),
-                           new_version):
-        click.echo(line)
+    emit(letter_job(list(sources), out, parse_formats(format), strict, worker_count(workers, force_workers),
+                    new_version), "letter", out=str(out))
     send_after(send, out)
 
 
@@ -209,17 +327,19 @@ def refs(outdated: bool, as_of: str | None) -> None:
     day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     library, registry = default_library(), default_registry()
     if outdated:
-        rows = outdated_rows(library, registry, day)
-        for phrase_id, ref, why in rows:
-            click.echo(f"{phrase_id}\t{ref}\t{why}")
-        click.echo(f"{len(rows)} citation(s) outdated on {day}")
-        if rows:
-            raise click.exceptions.Exit(1)
+        rows = [{"phrase": p, "reference": r, "problem": why} for p, r, why in outdated_rows(library, registry, day)]
+        lines = [f"{r['phrase']}\t{r['reference']}\t{r['problem']}" for r in rows]
+        emit([*lines, f"{len(rows)} citation(s) outdated on {day}"], "refs", as_of=day.isoformat(), outdated=rows)
+        if rows:  # a finding: the lawyer has phrases to update
+            raise click.exceptions.Exit(EXIT_FINDINGS)
         return
+    rows = []
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         for ref in phrase.cites:
             citation = registry.cite(ref, day)
-            click.echo(f"{phrase.id}\t{ref}\t{citation.problem or 'in force'}")
+            rows.append({"phrase": phrase.id, "reference": ref, "problem": citation.problem})
+    emit([f"{r['phrase']}\t{r['reference']}\t{r['problem'] or 'in force'}" for r in rows], "refs",
+         as_of=day.isoformat(), citations=rows)
 
 
 @app.command()
@@ -234,8 +354,7 @@ def leaflet(sources: tuple[Path, ...], out: Path, watch: bool) -> None:
     from .leaflets.job import leaflet_job
 
     if not watch:
-        for line in leaflet_job(list(sources), out):
-            click.echo(line)
+        emit(leaflet_job(list(sources), out), "leaflet", out=str(out))
         return
     from .leaflets.watch import watch as watch_loop
 
@@ -254,17 +373,40 @@ def leaflet(sources: tuple[Path, ...], out: Path, watch: bool) -> None:
 @click.option("--as-of", "as_of", help="Check references in force on this date (default: today).")
 @user_errors
 def check(as_of: str | None) -> None:
-    """Check the content, phrases, references, templates, leaflets and example data; non-zero on any error."""
+    """Check a content root (profile, rules, phrases, references, templates, leaflets, examples); exit 1 on any problem.
+
+    The root checked is --root DIR, else BREVGEN_ROOT, else the bundled one."""
+    from . import paths
+    from .content_root import root_version
     from .selfcheck import run_checks
 
+    root = paths.root()
     problems, summary = run_checks(parse_date(as_of, "--as-of") if as_of else None)
-    for line in summary:
-        click.echo(line)
-    if problems:
+    if settings.json:
+        click.echo(json.dumps({"ok": not problems, "command": "check", "root": str(root),
+                               "root_version": root_version(root), "problems": problems, "summary": summary},
+                              ensure_ascii=False, sort_keys=True))
+    else:
+        for line in summary:
+            click.echo(line)
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
-        raise click.exceptions.Exit(1)
-    click.echo("ok")
+        if not problems:
+            click.echo("ok")
+    if problems:
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@click.argument("target", type=PATHS)
+@user_errors
+def init(target: Path) -> None:
+    """Write a new content root to TARGET, from the bundled example, for a municipality to make its own.
+
+    TARGET must not hold content/, phrases/ or templates/ yet."""
+    from .content_root import init_root
+
+    emit(init_root(target), "init", root=str(target.resolve()))
 
 
 def main() -> None:  # pragma: no cover - entry point
@@ -277,3 +419,176 @@ from .send_cli import send_command  # noqa: E402
 
 app.add_command(transition_app, name="transition")
 app.add_command(send_command, name="send")
+
+
+# --- the web app, its accounts, and what editors and integrators need -----------------------------
+
+
+@app.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@user_errors
+def serve(host: str, port: int) -> None:
+    """Start the web app (and the database migrations) on BREVGEN_DATABASE_URL or SQLite in BREVGEN_DATA."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    click.echo(f"brevgen: web app on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False,
+                timeout_graceful_shutdown=3)
+
+
+@app.group()
+def user() -> None:
+    """Accounts for the web app."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["caseworker", "lawyer", "admin"]), help="What the account may do.")
+@click.option("--department", required=True, help="A department id in content/profile.yaml (a caseworker sees its cases).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@user_errors
+def user_add(username: str, role: str, department: str, password_stdin: bool) -> None:
+    """Create an account; the password is asked for (or read with --password-stdin), never an argument."""
+    from sqlalchemy.orm import Session
+
+    from .store import make_engine, upgrade
+    from .web.auth import create_user
+
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    upgrade()
+    with Session(make_engine()) as db:
+        create_user(db, username, password, role, department)
+        db.commit()
+    click.echo(f"user {username} added ({role}, department {department})")
+
+
+@app.command()
+@click.option("--provision", required=True, help="A provision id, e.g. sel-85.")
+@click.option("--decision", required=True, help="granted, partly_granted, rejected, stopped or changed.")
+@click.option("--dated", help="The letter's date, YYYY-MM-DD (default: today): phrases valid that day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@user_errors
+def phrases(provision: str, decision: str, dated: str | None, as_json: bool) -> None:
+    """The phrases a caseworker can choose for a provision and decision, with their parameters."""
+    from . import api
+    from .references import default_registry
+
+    if decision not in api.decision_types():
+        fail(f"--decision {decision!r}: allowed: {', '.join(api.decision_types())}")
+    if provision not in default_registry().provisions:
+        fail(f"--provision {provision!r} is not in content/references.yaml "
+             f"(known: {', '.join(sorted(default_registry().provisions))})")
+    day = parse_date(dated, "--dated") if dated else dt.date.today()
+    choices = api.fitting_phrases(provision, decision, day)
+    if as_json or settings.json:
+        click.echo(json.dumps([c.as_dict() for c in choices], ensure_ascii=False, indent=2))
+        return
+    for choice in choices:
+        params = ", ".join(f"{p.name} ({p.type})" for p in choice.params) or "no parameters"
+        click.echo(f"{choice.phrase.id}\t{choice.slot}\t{choice.phrase.title}\t{params}")
+    click.echo(f"{len(choices)} phrase(s) fit {provision} / {decision} on {day}")
+
+
+@app.command()
+@click.argument("what", type=click.Choice(["case"]))
+def schema(what: str) -> None:
+    """Print a JSON Schema (of the case file) for editors' completion and validation."""
+    from . import api
+
+    click.echo(json.dumps(api.case_schema(), ensure_ascii=False, indent=2))
+
+
+# --- API tokens (administrators) ------------------------------------------------------------
+
+
+@app.group(no_args_is_help=True)
+def token() -> None:
+    """API tokens for case systems calling the HTTP API (/api/v1): create, list, revoke."""
+
+
+def _token_db():
+    from sqlalchemy.orm import Session
+
+    from .store import make_engine, upgrade
+
+    upgrade()
+    return Session(make_engine())
+
+
+@token.command("create")
+@click.option("--name", required=True, help="The system the token is for, e.g. nexus-prod (unique).")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="What the token may do (repeat, or comma-separated): check, render, phrases, deadlines, batch.")
+@user_errors
+def token_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a token and print it once; the database keeps only its hash."""
+    from .content_root import operator
+    from .store.tokens import create_token
+
+    wanted = [s.strip() for value in scopes for s in value.split(",") if s.strip()]
+    with _token_db() as db:
+        try:
+            row, secret = create_token(db, name, wanted, operator())
+        except ValueError as exc:
+            fail(str(exc))
+        db.commit()
+        scopes_text = row.scopes
+    emit([secret, f"token {name!r} created with scopes: {scopes_text}; it is shown only now"], "token create",
+         name=name, scopes=scopes_text.split(), token=secret)
+
+
+@token.command("list")
+@user_errors
+def token_list() -> None:
+    """List tokens: name, scopes, created, last used, revoked (never the secrets)."""
+    from sqlalchemy import select
+
+    from .store.tokens import ApiToken
+
+    with _token_db() as db:
+        rows = db.scalars(select(ApiToken).order_by(ApiToken.name)).all()
+        data = [{"name": r.name, "scopes": r.scopes.split(), "created_by": r.created_by, "created_at": r.created_at,
+                 "last_used_at": r.last_used_at, "revoked_at": r.revoked_at} for r in rows]
+    emit([f"{d['name']}\t{' '.join(d['scopes'])}\t{'revoked ' + str(d['revoked_at']) if d['revoked_at'] else 'active'}"
+          for d in data], "token list", tokens=data)
+
+
+@token.command("revoke")
+@click.argument("name")
+@user_errors
+def token_revoke(name: str) -> None:
+    """Revoke the token NAME: refused from its next call on every server."""
+    from .store.tokens import revoke_token
+
+    with _token_db() as db:
+        row = revoke_token(db, name)
+        if row is None:
+            fail(f"no token named {name!r} (`brevgen token list` shows them)")
+        db.commit()
+    emit([f"token {name!r} revoked"], "token revoke", name=name)
+
+
+# --- queue workers --------------------------------------------------------------------------
+
+
+@app.command()
+@click.option("--broker", help="Broker URL (default BREVGEN_BROKER_URL), e.g. redis://127.0.0.1:6379/0.")
+@click.option("--name", "node", help="Worker name (default: brevgen@HOST-PID).")
+def worker(broker: str | None, node: str | None) -> None:
+    """Run one queue worker: renders letters of batches sent to the queue (one letter at a time)."""
+    import os
+    import socket
+
+    from .queue.tasks import make_app
+
+    queue_app = make_app(broker)
+    node = node or f"brevgen-{os.getpid()}@{socket.gethostname()}"
+    # solo pool: this process renders (WeasyPrint is not fork-safe); run more workers to scale.
+    queue_app.worker_main(["worker", "--pool=solo", "--concurrency=1", "-n", node, "--without-gossip",
+                           "--without-mingle", "--loglevel=WARNING", "-Q", "brevgen"])

@@ -16,7 +16,10 @@ from .loading import dump_json, input_files, load_model, read_text
 from .personal import hidden_character_lines
 from .models import GuidanceRequest
 from .output import OutputFolder, letter_stem, sha256
+from .logs import get as get_logger
 from .parallel import RenderPool
+
+log = get_logger("jobs")  # counts and file stems only, never personal data
 
 
 # Case files and guidance requests: YAML, or JSON (which is YAML).
@@ -47,10 +50,13 @@ def add_letters(named: dict[str, Letter], origins: dict[str, Path], letters: lis
 
 def render_letters(named: dict[str, Letter], formats: tuple[str, ...], pool: RenderPool) -> dict[str, bytes]:
     """Render each letter in each format, plus its JSON record, keyed by file name."""
+    from .content_root import provenance
+
     rendered = dict(pool.render_all(named.items(), formats))
-    files: dict[Path, bytes] = {}
+    produced = provenance()  # which brevgen, which content, who, when: in the record, never in the letter
+    files: dict[str, bytes] = {}
     for stem, letter in named.items():
-        record = dict(letter.record, files={}, title=letter.title)
+        record = dict(letter.record, files={}, title=letter.title, produced=produced)
         for fmt in formats:
             data = rendered[stem][fmt]
             files[f"{stem}.{fmt}"] = data
@@ -68,7 +74,11 @@ def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], form
     from . import loading
     from .versions import plan_versions, refusal
 
-    with RenderPool(workers) as pool:  # worker processes start while the letters are built and checked
+    from .queue import pool_for
+
+    # Local worker processes (they start while the letters are built and checked), or the Celery
+    # queue when BREVGEN_BROKER_URL is set: bulk renders go where batches go.
+    with pool_for(workers) as pool:
         named, report = build()
         # The output folder is locked from the comparison with what is there to the last file
         # moved in; everything is staged first, so a failure leaves the folder as it was.
@@ -79,6 +89,7 @@ def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], form
             files = render_letters(planned.to_write, formats, pool)
             for name, data in files.items():
                 folder.put(name, data)
+    log.info("files written", extra={"files": len(files), "letters": len(named)})
     yield from report
     if planned.already:
         yield f"already written (same input, left as they are): {len(planned.already)} letter(s)"

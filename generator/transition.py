@@ -27,7 +27,13 @@ from .models import Model, Role
 from .output import ROLE_SLUGS
 from .register import Register, RegisterRow
 
-DEFAULT_SCHEDULE = paths.CONTENT / "transition" / "meetings.yaml"
+
+
+def default_schedule() -> Path:
+    """content/transition/meetings.yaml in the content root in use (read when needed, not at import)."""
+    return paths.CONTENT / "transition" / "meetings.yaml"
+
+
 INVITE_AGE = 16
 WEEKS_BEFORE = 4
 
@@ -91,7 +97,7 @@ def age_rules() -> AgeRules:
 
 
 def load_schedule(path: Path | None = None) -> Schedule:
-    return load_model(Schedule, path or DEFAULT_SCHEDULE)
+    return load_model(Schedule, path or default_schedule())
 
 
 # --- ages -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import PATHS, parse_date, user_errors, worker_count
+from .cli import EXIT_FINDINGS, PATHS, emit, parse_date, user_errors, worker_count
 
 
 @click.group(no_args_is_help=True)
@@ -24,22 +24,29 @@ def transition_app() -> None:
 @click.option("--force-workers", "force_workers", is_flag=True, help="Allow more workers than cores.")
 @click.option("--docx", is_flag=True, help="Also write each letter as DOCX.")
 @click.option("--send", is_flag=True, help="Then send the digital invitations (as `brevgen send OUT`).")
+@click.option("--broker", help="Render on the Celery queue at this URL (default BREVGEN_BROKER_URL; none: local processes).")
 @user_errors
 def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int,
-           force_workers: bool, docx: bool, send: bool) -> None:
+           force_workers: bool, docx: bool, send: bool, broker: str | None) -> None:
     """Write one invitation per young person turning 16 in the meeting's quarter and per custody holder."""
     from .batch import dry_run_lines, plan_run, run_invite
-    from .parallel import RenderPool
+    from .queue import pool_for
 
-    with RenderPool(1 if dry_run else worker_count(workers, force_workers)) as pool:  # the workers start while the run is planned
+    def progress(line: str) -> None:  # progress on stderr; the result on stdout
+        click.echo(line, err=True)
+
+    count = 1 if dry_run else worker_count(workers, force_workers)
+    with pool_for(count, None if dry_run else broker) as pool:  # the workers start while the run is planned
         plan = plan_run(register, parse_date(meeting, "--meeting"), schedule, docx)
-        lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, click.echo)
-        for line in lines:
-            click.echo(line)
+        lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, progress)
+        emit(lines, "transition invite", out=str(out), letters=len(plan.addressees),
+             rejected_rows=sorted({e.row for e in plan.register.errors}))
     if send and not dry_run:
         from .send_cli import send_folders
 
         send_folders([out])
+    if plan.register.errors:  # a finding: rows that could not be used are in errors.csv
+        raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 @transition_app.command()
@@ -51,5 +58,4 @@ def overview(register: Path, as_of: str, out: Path) -> None:
     """List the young people who reach 15½ or 16½ within three months, as CSV and HTML."""
     from .overview import overview_job
 
-    for line in overview_job(register, parse_date(as_of, "--as-of"), out):
-        click.echo(line)
+    emit(overview_job(register, parse_date(as_of, "--as-of"), out), "transition overview", out=str(out))

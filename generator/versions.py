@@ -29,7 +29,8 @@ from .loading import dump_json
 
 def content_fingerprint(record: dict) -> str:
     """What makes two versions of a letter the same: its record without the files and version."""
-    content = {k: v for k, v in record.items() if k not in ("files", "delivery", "title")}
+    # `produced` (who made it, when, with which brevgen and content root) is provenance, not content.
+    content = {k: v for k, v in record.items() if k not in ("files", "delivery", "title", "produced")}
     return hashlib.sha256(dump_json(content).encode("utf-8")).hexdigest()
 
 

@@ -35,6 +35,19 @@ def run_cli():
     return run
 
 
+def assert_same_files(path: Path, other: Path) -> None:
+    """Same letter bytes; a JSON record is the same except for when it was made (`produced.time`),
+    which is kept out of the letters so that they stay reproducible."""
+    import json
+
+    if path.suffix != ".json":
+        assert path.read_bytes() == other.read_bytes(), path.name
+        return
+    mine, theirs = json.loads(path.read_bytes()), json.loads(other.read_bytes())
+    assert mine.pop("produced")["brevgen_version"] == theirs.pop("produced")["brevgen_version"]
+    assert mine == theirs, path.name
+
+
 def pdf_text(path: Path) -> str:
     with pdfplumber.open(path) as pdf:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)

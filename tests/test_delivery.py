@@ -66,8 +66,9 @@ def sent(tmp_path_factory):
     out = {"letters": base / "letters", "guidance": base / "guidance", "transition": base / "transition"}
     brevgen("letter", EXAMPLES / "cases", "--out", out["letters"], "--format", "pdf", data=data)
     brevgen("guidance", EXAMPLES / "guidance", "--out", out["guidance"], "--format", "pdf", data=data)
+    # the example register's deliberately bad rows are findings: exit 1, every good letter written
     brevgen("transition", "invite", "--register", EXAMPLES / "transition" / "register.csv", "--meeting", "2027-02-10",
-            "--out", out["transition"], data=data)
+            "--out", out["transition"], data=data, expect=1)
     output = brevgen("send", *out.values(), "--outbox", outbox, data=data)
     return base, data, outbox, out, output
 
@@ -462,7 +463,7 @@ def test_a_paper_letter_failing_the_checks_is_left_out_of_the_bundle_and_reporte
     register = tmp_path / "register.csv"
     register.write_text("\n".join(rows) + "\n", encoding="utf-8")
     output = brevgen("transition", "invite", "--register", register, "--meeting", "2027-02-10", "--out", tmp_path / "t",
-                     data=tmp_path / "d")
+                     data=tmp_path / "d", expect=1)  # the example register's bad rows: findings
     rejected = list(csv.DictReader(io.StringIO((tmp_path / "t" / "print_rejected.csv").read_text(encoding="utf-8"))))
     assert [(r["file"], r["channel"]) for r in rejected] == [("letters/2027-02-10_invitation_U1001-foraelder-F1002.pdf", "post")]
     assert "recipient block" in rejected[0]["problem"] and long_address not in rejected[0]["problem"]

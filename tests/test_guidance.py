@@ -17,7 +17,7 @@ from generator.documents.complaint_guidance import guidance_section
 from generator.models import Channel
 from generator.readability import lix
 
-from conftest import EXAMPLES, MM, d, docx_text, one_line, pdf_text, recipient, run_ok
+from conftest import EXAMPLES, MM, assert_same_files, d, docx_text, one_line, pdf_text, recipient, run_ok
 
 EXAMPLE = EXAMPLES / "guidance" / "sel-85-delvis-bevilling.yaml"
 CITIZEN = "2026-0142_klagevejledning_1-borger"  # Digital Post, dated 11 May 2026
@@ -138,7 +138,7 @@ def test_record_holds_the_facts_without_personal_data(rendered):
 def test_same_input_gives_identical_bytes(rendered, run_cli, tmp_path):
     assert run_cli("guidance", EXAMPLE, "--out", tmp_path).exit_code == 0
     for path in rendered.iterdir():
-        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+        assert_same_files(tmp_path / path.name, path)
 
 
 def test_not_appealable_route(tmp_path, run_cli):

@@ -15,7 +15,7 @@ import pytest
 from generator.formatting import dato
 from generator.references import default_registry
 
-from conftest import EXAMPLES, MM, docx_text, one_line, pdf_text, run_ok
+from conftest import EXAMPLES, MM, assert_same_files, docx_text, one_line, pdf_text, run_ok
 
 CASES = EXAMPLES / "cases"
 PARTLY = "2026-0142_afgoerelse"  # § 85 partly granted: citizen on Digital Post, guardian on paper
@@ -229,7 +229,7 @@ def test_record_holds_what_went_into_the_letter(letters):
 def test_same_input_gives_identical_bytes(letters, run_cli, tmp_path):
     assert run_cli("letter", CASES / "sel-85-delvis-bevilling.yaml", "--out", tmp_path).exit_code == 0
     for path in tmp_path.iterdir():
-        assert path.read_bytes() == (letters / path.name).read_bytes(), path.name
+        assert_same_files(path, letters / path.name)
 
 
 def test_format_option(run_cli, tmp_path):
@@ -244,7 +244,7 @@ def test_workers_write_the_same_files_byte_for_byte(letters, run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in letters.iterdir())
     for path in tmp_path.iterdir():
-        assert path.read_bytes() == (letters / path.name).read_bytes(), path.name
+        assert_same_files(path, letters / path.name)
 
 
 def test_two_files_for_the_same_case_are_refused_not_overwritten(run_cli, tmp_path):

@@ -17,7 +17,13 @@ from ..transition import INVITE_AGE, Addressee, Meeting, Schedule, age_rules, bi
 from .markdown_text import render_text
 from .model import Attachment, Letter
 
-TEXTS = paths.CONTENT / "transition"
+
+
+def texts_folder() -> Path:
+    """content/transition/ in the content root in use."""
+    return paths.CONTENT / "transition"
+
+
 INVITATION = "invitation.md"
 INFORMATION = "information.md"
 
@@ -27,7 +33,7 @@ def _clock(value: dt.time) -> str:
 
 
 def invitation_letter(
-    addressee: Addressee, meeting: Meeting, schedule: Schedule, dated: dt.date, texts: Path = TEXTS,
+    addressee: Addressee, meeting: Meeting, schedule: Schedule, dated: dt.date, texts: Path | None = None,
     custody_count: int = 0,
 ) -> Letter:
     """`custody_count`: how many custody holders the register holds for the young person, so the
@@ -54,7 +60,7 @@ def invitation_letter(
         "channel": person.channel.value,
         "profile": profile,
     }
-    text = render_text(texts / INVITATION, params)
+    text = render_text((texts or texts_folder()) / INVITATION, params)
     letter = Letter(
         kind="invitation",
         title=f"{text.title} - {profile.name}",
@@ -76,10 +82,10 @@ def reply_by(meeting: Meeting, schedule: Schedule) -> dt.date:
     return default_calendar().previous_open_day(meeting.date - dt.timedelta(days=schedule.reply_days_before))
 
 
-def information_attachment(schedule: Schedule, dated: dt.date, texts: Path = TEXTS) -> Attachment:
+def information_attachment(schedule: Schedule, dated: dt.date, texts: Path | None = None) -> Attachment:
     profile = loading.profile()
     params = {"dated": dated, "sender": schedule.sender, "profile": profile, "ages": age_rules()}
-    text = render_text(texts / INFORMATION, params)
+    text = render_text((texts or texts_folder()) / INFORMATION, params)
     return Attachment(
         kind="information",
         title=f"{text.title} - {profile.name}",

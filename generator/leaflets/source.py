@@ -43,7 +43,12 @@ class LeafletSource:
 
 
 def read_leaflet(path: Path) -> LeafletSource:
-    text = read_text(path)
+    return parse_leaflet(read_text(path), path)
+
+
+def parse_leaflet(text: str, path: Path) -> LeafletSource:
+    """A leaflet from its text; `path` names it in messages and resolves its images and links
+    (the web app's preview parses the text being edited, not the file)."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise BrevgenError(f"{path}:1: expected front matter: a line '---', the fields, and '---' again")

@@ -7,5 +7,6 @@ created and changed only by the Alembic migrations in `migrations/versions/`, on
 """
 
 from .db import Base, database_url, data_dir, make_engine, upgrade
+from . import audit, drafts, letters, tokens, users  # noqa: F401,E402  (the web app's tables join Base.metadata)
 
 __all__ = ["Base", "database_url", "data_dir", "make_engine", "upgrade"]
