@@ -95,7 +95,15 @@ def case_schema() -> dict[str, Any]:
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # "text", "number", "money" or "date"
+    type: str  # "text", "int", "number", "money", "date" or "choice" (generator/params.py)
+    label: str | None = None  # Danish, for the form
+    rate: str | None = None  # money from the rate table: may be left empty
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+    @property
+    def optional(self) -> bool:
+        return not self.required or self.rate is not None
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,8 @@ class PhraseChoice:
         p = self.phrase
         return {
             "id": p.id, "version": p.version, "title": p.title, "slot": self.slot, "text": p.text,
-            "parts": list(p.parts), "params": [{"name": x.name, "type": x.type} for x in self.params],
+            "parts": list(p.parts), "params": [{"name": x.name, "type": x.type, "label": x.label, "rate": x.rate, "required": not x.optional,
+                        "choices": list(x.choices)} for x in self.params],
             "cites": list(p.cites), "provisions": list(p.provisions), "decision_types": list(p.decision_types),
             "valid_from": p.valid_from.isoformat(), "valid_to": p.valid_to.isoformat() if p.valid_to else None,
             "owner": p.owner, "reviewed": p.reviewed.isoformat(),
@@ -141,9 +150,9 @@ def phrase_params(phrase: Phrase, library: PhraseLibrary | None = None) -> tuple
     through `kroner` is an amount, through a date filter a date, anything else text."""
     library = library or default_library()
     declared = getattr(phrase, "params", None)
-    if declared:
-        items = declared.items() if isinstance(declared, dict) else ((p.name, p) for p in declared)
-        return tuple(Param(name, str(getattr(spec, "type", spec) or "text")) for name, spec in items)
+    if declared:  # typed parameters (generator/params.py)
+        return tuple(Param(name, "int" if spec.type == "integer" else spec.type, spec.label, spec.rate, spec.required,
+                           tuple(spec.choices)) for name, spec in declared.items())
     if phrase.parts:
         found: dict[str, Param] = {}
         for part in phrase.parts:
@@ -181,14 +190,13 @@ def fitting_phrases(provision: str, decision: str | None, dated: dt.date,
 
 
 def parse_param(value: str, kind: str) -> Any:
-    """A parameter typed into a form -> the value a case file holds (numbers as numbers)."""
+    """A parameter typed into a form -> the value a case file holds: whole numbers as numbers,
+    anything else as typed (amounts like "2.400,50" are parsed and checked by generator/params.py)."""
     value = value.strip()
-    if kind in ("money", "number") or kind == "text" and re.fullmatch(r"-?\d+", value):
-        number = value.replace(".", "").replace(",", ".") if kind == "money" else value.replace(",", ".")
-        try:
-            return int(number) if re.fullmatch(r"-?\d+", number) else float(number)
-        except ValueError:
-            return value  # left as typed; the check names the field
+    if kind == "money":  # whole kroner as a number; "2.400" and "2.400,50" kept as written
+        return int(value) if re.fullmatch(r"\d+", value) else value
+    if kind in ("int", "integer", "number", "text") and re.fullmatch(r"-?\d+", value):
+        return int(value)
     return value
 
 

@@ -5,7 +5,7 @@ Schema (YAML or JSON; every field below, unknown fields are errors):
     example: true                      # invented data says so
     kind: decision                     # which letter (default decision); see LetterKind below
     case_number: 2026-0142
-    provision: sel-85                  # a provision id in content/references.yaml
+    provision: sel-85                  # a provision id in the registry (content/references/)
     decision: partly_granted           # granted | partly_granted | rejected | stopped | changed
     department: voksen                 # a department id in content/profile.yaml
     dated: 2026-05-11                  # the letter's date

@@ -28,7 +28,7 @@ LIX_LIMIT = 45  # DOMAIN.md section 6: 45 and above is "hard"
 
 @dataclass(frozen=True)
 class Finding:
-    level: Literal["error", "warning"]
+    level: Literal["error", "warning", "note"]  # note: cites something not confirmed (--strict: an error)
     code: str
     message: str
     # The case-file field to change (e.g. "facts", "documents[1]", "dated"), and the facts behind
@@ -126,6 +126,14 @@ def _reference_errors(built: DecisionLetters) -> list[Finding]:
                 where = "provision" if citation.id == built.case.provision else "phrases"
             found.append(Finding("error", code, citation.problem, where, {"ref": citation.id, "dated": built.case.dated}))
     return found
+
+
+def unconfirmed_findings(built: DecisionLetters) -> list[Finding]:
+    """A cited law, rate or document nobody could confirm at a public source (`confirmed: false`
+    in the registry). Not a fault of the letter, so a note (printed; each cited reference's record
+    says `unconfirmed`), but `--strict` refuses the letter until the lawyer has confirmed it."""
+    return [Finding("note", "unconfirmed-reference", f"{c.id}: {c.unconfirmed} (see `brevgen check`)")
+            for c in built.citations if c.unconfirmed and not c.problem]
 
 
 def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding]:
@@ -226,9 +234,23 @@ def suggest_date(dated: dt.date, calendar: ClosingCalendar, channels=None) -> st
 
 
 def library_problems(library, registry, as_of: dt.date) -> list[str]:
-    """Phrases in force on `as_of` must cite references that exist and are in force that day."""
+    """Phrases in force on `as_of` must cite references that exist and are in force that day,
+    cite every rate their text uses, tie rate parameters to rates that exist, and never write a
+    consolidated act's number into their text (the registry supplies it, by date)."""
+    from .references import hardcoded_citations, laws_used, rates_used
+
     problems = []
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
+        where = f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r}"
+        for rate in sorted(rates_used(phrase.text or "") - set(phrase.cites)):
+            problems.append(f"{where}: uses satser.{rate} but does not cite {rate!r} (add it to `cites`)")
+        for ref in sorted(laws_used(phrase.text or "") - set(phrase.cites)):
+            problems.append(f"{where}: uses lov[{ref!r}] but does not cite {ref!r} (add it to `cites`)")
+        for name, spec in phrase.params.items():
+            if spec.rate and spec.rate not in registry.rates:
+                problems.append(f"{where}: parameter {name!r} takes its amount from unknown rate {spec.rate!r}")
+        for found in hardcoded_citations(phrase.text or ""):
+            problems.append(f"{where}: the text cites {found!r} itself; cite the act through the registry instead")
         if not phrase.valid_on(as_of):
             continue
         if phrase.text and starts_with_deres(phrase.text):
@@ -237,7 +259,7 @@ def library_problems(library, registry, as_of: dt.date) -> list[str]:
         for ref in phrase.cites:
             problem = registry.cite(ref, as_of).problem
             if problem:
-                problems.append(f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r}: {problem}")
+                problems.append(f"{where}: {problem}")
     return problems
 
 

@@ -124,11 +124,16 @@ def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, work
 
 
 @app.command()
-@click.option("--outdated", is_flag=True, help="List phrases citing references expired or historic by --as-of.")
+@click.option("--outdated", is_flag=True,
+              help="List what phrases in force on --as-of cite that is not in force that day; exit 1 if anything is listed.")
 @click.option("--as-of", "as_of", help="The date to check, YYYY-MM-DD (default: today).")
 @user_errors
 def refs(outdated: bool, as_of: str | None) -> None:
-    """The reference registry: which phrases cite what (the lawyer's view)."""
+    """The reference registry: which phrases cite what (the lawyer's view).
+
+    With --outdated: every consolidation, provision period, document, rate, quality standard and
+    ruling that a phrase in force cites but that is not in force on the date. Exits 1 when it
+    lists anything, so a nightly job can alert the lawyer."""
     from .phrases import default_library
     from .references import default_registry, outdated as outdated_rows
 
@@ -139,6 +144,8 @@ def refs(outdated: bool, as_of: str | None) -> None:
         for phrase_id, ref, why in rows:
             click.echo(f"{phrase_id}\t{ref}\t{why}")
         click.echo(f"{len(rows)} citation(s) outdated on {day}")
+        if rows:
+            raise click.exceptions.Exit(1)
         return
     for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
         for ref in phrase.cites:

@@ -93,7 +93,7 @@ def letter_job(
 
 def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter], list[str]]:
     from .case import CaseFile
-    from .checks import check_decision
+    from .checks import check_decision, unconfirmed_findings
     from .documents.decision_letter import build_decision, with_warnings
 
     named: dict[str, Letter] = {}
@@ -103,7 +103,7 @@ def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter
     for path in input_files(sources, CASE_SUFFIXES):
         case = load_model(CaseFile, path)
         built = build_decision(case, source=str(path), input_sha256=sha256(path.read_bytes()))
-        findings = check_decision(built)
+        findings = check_decision(built) + unconfirmed_findings(built)  # notes; errors with --strict
         warnings = [str(f) for f in findings if f.level == "warning"]
         errors.extend(f"{path}: {f}" for f in findings if f.level == "error" or strict)
         if errors:
@@ -111,6 +111,7 @@ def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter
         letters = with_warnings(built, warnings)
         add_letters(named, origins, letters, path)
         report.extend(f"warning: {path.name}: {w}" for w in warnings)
+        report.extend(f"note: {path.name}: {f}" for f in findings if f.level == "note")  # unconfirmed law
         for index, letter in enumerate(letters, start=1):
             deadline = (letter.record["deadlines"]["complaint"] or {}).get("deadline", "none")
             report.append(
@@ -118,6 +119,6 @@ def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter
                 f"{letter.record['decision']}, complaint deadline {deadline}, LIX {letter.record['lix']['score']}"
             )
     if errors:
-        hint = " (--strict: warnings count as errors)" if strict else ""
+        hint = " (--strict: warnings and unconfirmed references count as errors)" if strict else ""
         raise BrevgenError(f"nothing written; {len(errors)} problem(s){hint}:\n" + "\n".join(errors))
     return named, report

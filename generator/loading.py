@@ -28,7 +28,27 @@ SAFE_TO_ECHO = frozenset(
 )
 
 FieldPath = tuple[str | int, ...]
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SourceFloat(float):
+    """A YAML float that remembers how it was written: `2.400` is 2.4 to YAML, but a Danish
+    caseworker typing an amount means two thousand four hundred (generator/params.py)."""
+
+    source_text: str
+
+
+def _construct_float(loader, node):
+    value = SourceFloat(yaml.SafeLoader.construct_yaml_float(loader, node))
+    value.source_text = node.value
+    return value
+
+
+class _SafeLoader(_BaseLoader):  # the safe loader, with floats that keep their text
+    pass
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def read_text(path: Path) -> str:

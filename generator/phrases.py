@@ -25,6 +25,7 @@ from .errors import BrevgenError
 from .formatting import FILTERS
 from .loading import parse_model, read_yaml
 from .models import Model
+from .params import ParamSpec, typed
 
 
 class Phrase(Model):
@@ -37,7 +38,8 @@ class Phrase(Model):
     parts: tuple[str, ...] = ()  # a composite phrase: the ids of the phrases it bundles
     provisions: tuple[str, ...] = ()  # empty: fits every provision
     decision_types: tuple[str, ...] = ()  # empty: fits every decision type
-    cites: tuple[str, ...] = ()  # reference ids in the registry
+    cites: tuple[str, ...] = ()  # reference ids in the registry (rates too: their amounts are `satser.<id>`)
+    params: dict[str, ParamSpec] = {}  # typed parameters the caseworker fills (generator/params.py)
     valid_from: dt.date
     valid_to: dt.date | None = None
     owner: str
@@ -218,6 +220,7 @@ class PhraseLibrary:
                 tuple(block for part in rendered for block in part.blocks),
                 tuple(dict.fromkeys((*phrase.cites, *(c for part in rendered for c in part.cites)))),
             )
+        params = self.typed_params(phrase_id, params)
         try:
             text = self._template(phrase).render(**params)
         except jinja2.UndefinedError as exc:
@@ -225,6 +228,17 @@ class PhraseLibrary:
         except jinja2.exceptions.SecurityError as exc:
             raise BrevgenError(f"phrase {phrase.id!r}: not allowed: {exc}") from None
         return RenderedPhrase(phrase.id, phrase.version, text_to_blocks(text), phrase.cites)
+
+    def typed_params(self, phrase_id: str, params: dict[str, Any], given: dict[str, Any] | None = None) -> dict[str, Any]:
+        """`params` with the phrase's declared parameters parsed, and rate-tied amounts taken from
+        `params["satser"]` (the rate table on the letter's date). `given`: the caseworker's own
+        parameters, checked by name too (a misspelt parameter is an error, not ignored)."""
+        phrase = self.get(phrase_id)
+        if not phrase.params:
+            return params
+        if given is not None:
+            typed(phrase.id, phrase.params, given, params.get("satser"), params.get("dated"), strict_names=True)
+        return typed(phrase.id, phrase.params, params, params.get("satser"), params.get("dated"))
 
     def compose(
         self,

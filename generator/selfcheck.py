@@ -82,7 +82,11 @@ def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date)
 
     registry = attempt("references", default_registry)
     if registry:
-        summary.append(f"references: {len(registry.ids)}")
+        summary.append(f"references: {len(registry.ids)} (rates: {len(registry.rates)})")
+        # Not errors: the lawyer's to-do list. `brevgen letter --strict` refuses letters citing them.
+        unconfirmed = registry.unconfirmed_entries()
+        summary.append(f"unconfirmed legal facts (confirmed: false): {len(unconfirmed)}")
+        summary.extend(f"  unconfirmed: {row}" for row in unconfirmed)
     if registry and library:
         problems.extend(library_problems(library, registry, as_of))
         routes = attempt("complaint routes", loading.complaint_routes)

@@ -79,7 +79,7 @@ def test_acknowledgement_states_the_published_time_and_the_date_of_an_answer(out
 def test_party_hearing_has_the_information_and_a_date_per_channel(out):
     citizen, representative = (text(out, f"2026-0517_partshoering_{n}") for n in ("1-borger", "2-repraesentant"))
     in_order(citizen, [
-        "Partshøring i sagen om dækning af merudgifter for voksne efter serviceloven § 100",
+        "Partshøring i sagen om kompensationsydelse til voksne efter serviceloven § 100",
         "Det kaldes partshøring.",
         "overvejer vi at give dig afslag",
         "De oplysninger, vi vil bygge afgørelsen på",
@@ -113,10 +113,10 @@ def test_advance_notice_before_a_stop(out):
 def test_reconsideration_kept_and_forwarded_on_a_date(out):
     body = text(out, "2026-0317_genvurdering_1-borger")
     in_order(body, [
-        "Klagen over afgørelsen om dækning af merudgifter for voksne er sendt til Ankestyrelsen",
+        "Klagen over afgørelsen om kompensationsydelse til voksne er sendt til Ankestyrelsen",
         "Du klagede den 20. november 2026 over vores afgørelse fra den 10. november 2026.",
         "Vi holder fast i afgørelsen.",
-        "Dine merudgifter er stadig under grænsen.",
+        "Dine udgifter er stadig under mindstebeløbet for kompensationsydelse.",
         "Vi sendte klagen til Ankestyrelsen den 7. december 2026.",
     ])
     assert "Sådan klager du" not in body
@@ -163,7 +163,7 @@ def test_follow_up_that_does_not_continue_announces_an_advance_notice():
 def test_change_of_caseworker(out):
     body = text(out, "2026-0402_sagsbehandlerskift_2-foraelder")
     in_order(body, [
-        "Ny sagsbehandler i sagen om dækning af merudgifter for børn",
+        "Ny sagsbehandler i sagen om kompensationsydelse til børn og unge",
         "forældremyndigheden over Fiktivt Barn Nielsen",
         "Fra den 1. december 2026 får du en ny sagsbehandler.",
         "Den nye hedder Ny Sagsbehandler Eksempel.",

@@ -54,9 +54,11 @@ def test_a_letter_dated_2023_cites_the_child_provision_in_serviceloven():
     letter = built.letters[0].letter
     assert letter.heading == "Afgørelse om dækning af merudgifter for børn efter serviceloven § 41"
     assert "Serviceloven § 41, jf. lovbekendtgørelse nr. 170 af 24. januar 2022" in letter.citizen_text
-    # The 2026 quality standard did not exist then: citing it is an error on that date.
+    # The old wording (merudgifter) applies in 2023, and it cites what was in force then.
+    assert "merudgifter til et barn med en betydelig og varigt nedsat funktionsevne" in letter.citizen_text
+    assert "Gruppe 1:" not in letter.citizen_text and "stk." not in letter.heading
     errors = [f.message for f in check_decision(built) if f.level == "error"]
-    assert errors == ["quality standard 'ks-bl-86#2' is not in force on 2023-10-03"]
+    assert errors == []
 
 
 @pytest.mark.parametrize("path", sorted(CASES.glob("*.yaml")), ids=lambda p: p.stem)

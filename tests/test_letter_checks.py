@@ -73,7 +73,7 @@ def test_no_phrase_explaining_the_provision_is_missing_legal_basis():
 
 
 def test_a_provision_not_in_the_registry_stops_the_build():
-    with pytest.raises(BrevgenError, match=r"case.yaml: provision: reference 'sel-999' is not in references.yaml.*FVL § 24"):
+    with pytest.raises(BrevgenError, match=r"case.yaml: provision: reference 'sel-999' is not in the reference registry.*FVL § 24"):
         build(lambda c: c.update(provision="sel-999"))
 
 
@@ -87,7 +87,7 @@ def test_missing_complaint_guidance_is_an_error():
 def test_unknown_and_historic_references_are_errors():
     found = findings(lambda c: c.update(references=["pa-e-05-19", "ks-nope#1", "ks-sel-85#9"]))
     assert "historic" in found["historic-ruling"] and "E-05-19" in found["historic-ruling"]
-    assert "'ks-nope#1' is not in references.yaml" in found["unknown-reference"]
+    assert "'ks-nope#1' is not in the reference registry" in found["unknown-reference"]
     assert "must name a section" in found["reference-not-in-force"]
 
 

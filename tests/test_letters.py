@@ -51,12 +51,12 @@ def test_partly_granted_letter_reads_in_the_legal_order(letters):
         "Det har du søgt om",
         "Du søgte den 2. marts 2026 om socialpædagogisk støtte 6 timer om ugen.",
         "Begrundelse",
-        "Efter serviceloven § 85 kan du få",
+        "Efter serviceloven § 85, stk. 1, kan du få",
         "Du bor alene i din egen lejlighed.",  # facts
         "Du kan selv klare de daglige ting i hjemmet.",  # considerations
         "Det svarer til niveau 2 i vores kvalitetsstandard.",  # the caseworker's chosen phrase
         "Regler og praksis",
-        "Serviceloven § 85, jf. lovbekendtgørelse nr. 67 af 22. januar 2024",
+        "Serviceloven § 85, stk. 1, jf. lovbekendtgørelse nr. 1129 af 22. september 2025",
         "afsnit 4: Omfang og opfølgning",
         "Principafgørelse E-11-24",
         "Det sker nu",
@@ -97,12 +97,19 @@ def test_paper_letter_address_sits_in_the_window(letters):
 
 def test_rejection_cites_rules_standard_and_ruling(letters):
     body = text(letters, REJECTED)
-    assert "Du får afslag på din ansøgning om dækning af merudgifter" in body
-    assert "Serviceloven § 100, jf. lovbekendtgørelse nr. 67 af 22. januar 2024" in body
-    assert "Retssikkerhedsloven § 5, jf. lovbekendtgørelse nr. 1555 af 2. november 2020" in body
-    assert "afsnit 3: Beregning af merudgifter" in body
+    assert "Du får afslag på din ansøgning om kompensationsydelse efter gruppe 1" in body
+    # The 2026 letter cites the consolidation in force on its date, with stk., and the
+    # kompensationsydelse amounts of the rate table (content/rates.yaml), never a typed limit.
+    assert "Serviceloven § 100, stk. 1, jf. lovbekendtgørelse nr. 1129 af 22. september 2025" in body
+    assert "Serviceloven § 100, stk. 2, jf. lovbekendtgørelse nr. 1129 af 22. september 2025" in body
+    assert "Serviceloven § 100, jf." not in body  # the exact subsection, not the bare section
+    assert "Retssikkerhedsloven § 5, jf. lovbekendtgørelse nr. 265 af 25. februar 2022" in body
+    assert "1555" not in body and "7.212" not in body and "6.660" not in body  # 2026, not 2025 level
+    assert "afsnit 3: Gruppe 1 og gruppe 2 og borgerens valg" in body
     assert "Principafgørelse E-27-25" in body
-    assert "Vi har regnet dine merudgifter ud til 2.400 kr. om året. Grænsen er 7.212 kr. om året." in body
+    assert "Vi har regnet dine udgifter ud til 2.400 kr. om året. Udgifterne skal være mindst 6.960 kr. om året." in body
+    assert "Gruppe 1: Du får et fast beløb på 1.155 kr. om måneden." in body
+    assert "over 25.080 kr. om året" in body and "fast beløb på 523 kr. om måneden" in body
     assert "Vi skal have din klage senest den 16. december 2026." in body  # 10 Nov + 6 delivery days + 4 weeks
     assert "http" not in body  # paper: no bare links
 
@@ -114,8 +121,8 @@ def test_stopped_and_child_letters(letters):
     assert "Principafgørelse E-31-25" in stopped
     child = text(letters, f"{CHILD}_1-foraelder")
     # The child provision moved from serviceloven § 41 to barnets lov § 86 on 1 January 2024.
-    assert "Afgørelse om dækning af merudgifter for børn efter barnets lov § 86" in child
-    assert "Barnets lov § 86, jf. lovbekendtgørelse nr. 282 af 17. marts 2025" in child
+    assert "Afgørelse om kompensationsydelse til børn og unge efter barnets lov § 86" in child
+    assert "Barnets lov § 86, stk. 1, jf. lovbekendtgørelse nr. 282 af 17. marts 2025" in child
     assert "serviceloven § 41" not in child.lower()
 
 
@@ -132,7 +139,7 @@ def test_docx_reads_back(letters):
     for part in (
         "Afgørelse om socialpædagogisk støtte efter serviceloven § 85",
         "Fiktiv Borger Jensen får socialpædagogisk støtte 3 timer om ugen.",  # "du" is the guardian
-        "Serviceloven § 85, jf. lovbekendtgørelse nr. 67 af 22. januar 2024",
+        "Serviceloven § 85, stk. 1, jf. lovbekendtgørelse nr. 1129 af 22. september 2025",
         "Principafgørelse E-11-24",
         "Vi skal have din klage senest den 17. juni 2026.",
         "Kopi til: Fiktiv Borger Jensen",
@@ -190,7 +197,8 @@ def test_record_holds_what_went_into_the_letter(letters):
     phrases = {p["id"]: p["version"] for p in record["phrases"]}
     assert phrases["begrundelse.valgt.timer"] == 1 and "klage.frist.post" in phrases
     refs = {r["id"]: r for r in record["references"]}
-    assert refs["sel-85"]["text_id"] == "sel-lbk-67-2024"
+    assert refs["sel-85"]["text_id"] == "sel-lbk-1129-2025"
+    assert refs["sel-85-stk1"]["paragraph"] == "§ 85, stk. 1"
     assert {"ks-sel-85#3", "ks-sel-85#4", "pa-e-11-24", "rsl-67", "fvl-25"} <= set(refs)
     assert record["rules_applied"] == {
         "legal_basis": refs["sel-85"], "complaint_route": "municipality_first", "deadline_rule": "jm-vejledning-9533-2018",

@@ -28,7 +28,7 @@ from ..models import Recipient, Role
 from ..processes import processing_times
 from ..phrases import PhraseLibrary, RenderedPhrase, default_library
 from ..readability import lix
-from ..references import Citation, Registry, default_registry
+from ..references import Citation, LawOnDate, Registry, default_registry
 from .complaint_guidance import Guidance, guidance_section
 from .model import Letter, Section
 
@@ -149,18 +149,23 @@ def chosen_phrases(case: CaseFile, library: PhraseLibrary, source: str, context:
         if not phrase.valid_on(case.dated):
             raise BrevgenError(f"{where}.id: phrase {choice.id!r} is not valid on {case.dated}")
         try:
-            library.render(choice.id, {**context, **choice.params})
+            params = library.typed_params(choice.id, {**context, **choice.params}, given=choice.params)
+            library.render(choice.id, params)
         except BrevgenError as exc:
             raise BrevgenError(f"{where}.params: {exc}") from None
-        by_slot.setdefault(phrase.slot, []).append((choice.id, choice.params))
+        by_slot.setdefault(phrase.slot, []).append((choice.id, {name: params[name] for name in choice.params}))
     return by_slot
 
 
 def citation_lists(citations: list[Citation]) -> dict[str, list[dict]]:
     """The cited references, grouped the way the reference phrase lists them."""
     fine = [c for c in citations if not c.problem]
+    rules = [c.facts for c in fine if c.kind == "rule"]
+    # "§ 100" says less than "§ 100, stk. 2" of the same act: list only the exact subsection.
+    exact = {(r["act"], r["section"]) for r in rules if r.get("stk")}
+    rules = [r for r in rules if r.get("stk") or (r["act"], r.get("section")) not in exact]
     return {
-        "rules": [c.facts for c in fine if c.kind == "rule"],
+        "rules": rules,
         "standards": [c.facts for c in fine if c.kind == "quality_standard"],
         "rulings": [c.facts for c in fine if c.kind == "ruling"],
         "documents": [c.facts for c in fine if c.kind == "document"],
@@ -206,6 +211,9 @@ def build_decision(
         "caseworker": case.caseworker,
         "citizen_name": citizen_name,
         **case_facts(case, source),
+        "satser": registry.rates_on(on),  # the rate table on the letter's date (content/rates.yaml)
+        "lov": LawOnDate(registry, on),  # lov['sel-100-stk2'].paragraph: a provision as cited that day
+        "dated": on,
     }
     chosen = chosen_phrases(case, library, source, {**base, "recipient": {"role": "citizen", "channel": "digital"}},
                             compositions)

@@ -145,6 +145,8 @@ def yaml_safe(value: Any) -> Any:
         return [yaml_safe(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, float) and getattr(value, "source_text", None):
+        return value.source_text  # an amount written 2.400 means 2400 kr. (generator/params.py), not 2.4
     return value
 
 
