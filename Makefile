@@ -28,11 +28,14 @@ bytecode:
 # The main job on the bundled (invented) example data; everything lands in output/.
 example: setup
 	$(BIN)/brevgen check
+	@# brevgen never overwrites a letter; the examples are rewritten from scratch on each run.
+	rm -rf output/letters output/guidance
 	$(BIN)/brevgen guidance content/examples/guidance --out output/guidance
 	$(BIN)/brevgen letter content/examples/cases --out output/letters
 	$(BIN)/brevgen leaflet content/leaflets --out output/leaflets
 	$(BIN)/brevgen transition invite --register content/examples/transition/register.csv --meeting 2027-02-10 --out output/transition
 	$(BIN)/brevgen transition overview --register content/examples/transition/register.csv --as-of 2026-07-01 --out output/transition
+	$(BIN)/brevgen send output/letters output/guidance output/transition
 
 test: setup system
 	$(BIN)/pytest

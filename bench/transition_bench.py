@@ -45,7 +45,7 @@ def main() -> None:
             sizes = [p.stat().st_size for p in letters]
             print(f"workers={workers}: {len(letters)} letters in {seconds:.1f} s ({len(letters) / seconds:.1f}/s); "
                   f"letter PDF {min(sizes) // 1024}-{max(sizes) // 1024} KB; "
-                  f"print bundle {(out / 'print_bundle.pdf').stat().st_size // 1024} KB")
+                  f"print bundles {sum(p.stat().st_size for p in out.glob('print_bundle_*.pdf')) // 1024} KB")
             start = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             print(f"workers={workers}: re-run with everything written: {time.perf_counter() - start:.1f} s")

@@ -49,6 +49,11 @@ class Plan:
     letters: tuple[Letter, ...]  # one per addressee, same order
     information: Attachment
     formats: tuple[str, ...]
+    channels: dict = None  # person id -> ResolvedChannel (delivery/channels.py)
+
+    def channel_warnings(self) -> list[str]:
+        return [f"warning: {resolved.warning(f'person id {pid}')}"
+                for pid, resolved in (self.channels or {}).items() if resolved.contradicts]
 
     @property
     def information_name(self) -> str:
@@ -65,7 +70,7 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
     meeting = schedule.meeting_on(meeting_day, schedule_path or DEFAULT_SCHEDULE)
     register = read_register(register_path)
     dated = letter_date(meeting.date)
-    people = tuple(addressees(register, meeting.date))
+    people, channels = resolve_channels(tuple(addressees(register, meeting.date)))
     return Plan(
         register=register,
         schedule=schedule,
@@ -76,11 +81,29 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
                       for a in people),
         information=information_attachment(schedule, dated),
         formats=("pdf", "docx") if docx else ("pdf",),
+        channels=channels,
     )
+
+
+def resolve_channels(people: tuple[Addressee, ...]) -> tuple[tuple[Addressee, ...], dict]:
+    """Each recipient's real channel, before the letters are dated (delivery/channels.py)."""
+    from .delivery.channels import resolve
+
+    rows: dict[str, object] = {}
+    channels = {}
+    for addressee in people:
+        for row in (addressee.youth, addressee.person):
+            if row.person_id not in rows:
+                resolved = resolve(row.recipient, "register")
+                channels[row.person_id] = resolved
+                rows[row.person_id] = row.model_copy(update={"channel": resolved.channel})
+    resolved_people = tuple(Addressee(rows[a.youth.person_id], rows[a.person.person_id]) for a in people)
+    return resolved_people, {a.person.person_id: channels[a.person.person_id] for a in people}
 
 
 def dry_run_lines(plan: Plan) -> Iterator[str]:
     yield f"meeting {plan.meeting.date}; letters dated {plan.dated}; nothing is written (--dry-run)"
+    yield from plan.channel_warnings()
     for a in plan.addressees:
         files = ", ".join(plan.files_of(a).values())
         yield f"{a.person.person_id:<12} {a.role.value:<8} {a.person.channel.value:<10} about {a.youth.person_id}: {files} + {plan.information_name}"
@@ -150,15 +173,56 @@ def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], No
             store(addressee, rendered)
 
     write_atomic(out / "manifest.csv", manifest_csv(plan, out))
-    paper = [out / plan.files_of(a)["pdf"] for a in plan.addressees if a.person.channel.is_paper]
-    bundle, pages = print_bundle([path.read_bytes() for path in paper], info_path.read_bytes())
-    write_atomic(out / "print_bundle.pdf", bundle)
+    bundle_lines = write_print_bundles(plan, out, info_path.read_bytes())
     write_atomic(out / "summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
+    yield from plan.channel_warnings()
     yield f"written now: {written}; already there (kept unchanged): {kept}"
-    yield f"print bundle: {len(paper)} paper letters, {pages} pages"
+    yield from bundle_lines
     yield from summary_lines(plan)
-    yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, print_bundle.pdf, {plan.information_name}, {LETTERS}/"
+    yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {', '.join(BUNDLES.values())}, {REJECTED}, {plan.information_name}, {LETTERS}/"
+
+
+# --- remote print ------------------------------------------------------------------------------
+
+# One bundle per postage class: a quick letter is paid and handled apart from ordinary post.
+BUNDLES = {"post": "print_bundle_post.pdf", "quickpost": "print_bundle_quickpost.pdf"}
+REJECTED = "print_rejected.csv"
+OLD_BUNDLE = "print_bundle.pdf"  # one bundle for all classes, before postage classes were kept apart
+
+
+def write_print_bundles(plan: Plan, out: Path, attachment: bytes) -> list[str]:
+    """Check every paper letter against the remote-print requirements, bundle those that pass per
+    postage class, and report those that fail (left out, never printed unseen)."""
+    from .delivery.remote_print import check_pdf
+
+    attachment_problems = check_pdf(attachment, window_page=False)
+    by_class: dict[str, list[bytes]] = {channel: [] for channel in BUNDLES}
+    rejected: list[list[object]] = [["file", "channel", "problem"]]
+    for a in plan.addressees:
+        if not a.person.channel.is_paper:
+            continue
+        name = plan.files_of(a)["pdf"]
+        data = (out / name).read_bytes()
+        problems = check_pdf(data) + [f"{plan.information_name}: {p}" for p in attachment_problems]
+        if problems:
+            rejected.extend([name, a.person.channel.value, problem] for problem in problems)
+        else:
+            by_class[a.person.channel.value].append(data)
+    lines = []
+    for channel, name in BUNDLES.items():
+        if not by_class[channel]:
+            (out / name).unlink(missing_ok=True)
+            continue
+        bundle, pages = print_bundle(by_class[channel], attachment)
+        write_atomic(out / name, bundle)
+        lines.append(f"print bundle {channel}: {len(by_class[channel])} letters, {pages} pages ({name})")
+    (out / OLD_BUNDLE).unlink(missing_ok=True)  # a stale mixed bundle must not be printed by mistake
+    write_atomic(out / REJECTED, _csv(rejected))
+    failed = {row[0] for row in rejected[1:]}
+    if failed:
+        lines.append(f"left out of the print bundles, failing the remote-print checks: {len(failed)} letter(s), see {REJECTED}")
+    return lines
 
 
 def remove_partial_files(out: Path) -> None:
@@ -184,11 +248,14 @@ def errors_csv(register: Register) -> bytes:
 def manifest_csv(plan: Plan, out: Path) -> bytes:
     """One row per file: ids, role, channel, file, SHA-256; never a name, address or CPR number."""
     info_sha = sha256((out / plan.information_name).read_bytes())
-    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256"]]
-    for a in plan.addressees:
+    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256",
+                                 "channel_source", "title", "attachment_title"]]
+    for a, letter in zip(plan.addressees, plan.letters):
+        source = plan.channels[a.person.person_id].source if plan.channels else "register"
         for name in plan.files_of(a).values():
             rows.append([a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
-                         sha256((out / name).read_bytes()), plan.information_name, info_sha])
+                         sha256((out / name).read_bytes()), plan.information_name, info_sha,
+                         source, letter.title, plan.information.title])
     return _csv(rows)
 
 

@@ -172,6 +172,11 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
                              f"{fields} not seen by the party and no party hearing recorded (`party_hearing`, FVL § 19)",
                              "party_hearing", {"documents": unseen}))
     for index, recipient_letter in enumerate(built.letters, start=1):
+        resolved = recipient_letter.channel
+        if resolved is not None and resolved.contradicts:
+            role = recipient_letter.letter.recipient.role.value
+            found.append(Finding("warning", "channel-contradicts-lookup", resolved.warning(f"letter {index} ({role})")))
+    for index, recipient_letter in enumerate(built.letters, start=1):
         score = lix(recipient_letter.letter.citizen_text).score
         if score > LIX_LIMIT:
             found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}", "",

@@ -62,6 +62,19 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+NEW_VERSION = click.option(
+    "--new-version", "new_version", is_flag=True,
+    help="A case already written from different input gets a new version beside the old one (both kept).")
+SEND = click.option("--send", is_flag=True, help="Then send the letters of --out (as `brevgen send`).")
+
+
+def send_after(send: bool, out: Path) -> None:
+    if send:
+        from .send_cli import send_folders
+
+        send_folders([out])
+
+
 @app.command()
 @click.option("--dated", required=True, help="The letter's date, YYYY-MM-DD.")
 @click.option("--channel", required=True, help="digital, post or quickpost.")
@@ -94,15 +107,18 @@ def deadline(dated: str, channel: str, weeks: int, as_json: bool) -> None:
 @click.option("--format", "format", default="pdf,docx,html", show_default=True, help="Comma-separated: pdf, docx, html.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (for many letters; 2 on a two-core machine).")
+@NEW_VERSION
+@SEND
 @user_errors
-def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) -> None:
+def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int, new_version: bool, send: bool) -> None:
     """Write standalone complaint guidance, one per recipient, with its JSON record.
 
     SOURCES: guidance request files (YAML/JSON), or folders of them."""
     from .jobs import guidance_job
 
-    for line in guidance_job(list(sources), out, parse_formats(format), workers):
+    for line in guidance_job(list(sources), out, parse_formats(format), workers, new_version):
         click.echo(line)
+    send_after(send, out)
 
 
 @app.command()
@@ -112,15 +128,22 @@ def guidance(sources: tuple[Path, ...], out: Path, format: str, workers: int) ->
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (for many letters; 2 on a two-core machine).")
+@NEW_VERSION
+@SEND
 @user_errors
-def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int) -> None:
+def letter(sources: tuple[Path, ...], out: Path, format: str, strict: bool, workers: int, new_version: bool,
+           send: bool) -> None:
     """Write decision letters, one per recipient, each with its JSON record. Checks run first.
+
+    Letters already written are never overwritten: the same input again writes nothing; a
+    changed case file for a case already written is refused unless --new-version.
 
     SOURCES: case files (YAML/JSON), or folders of them."""
     from .jobs import letter_job
 
-    for line in letter_job(list(sources), out, parse_formats(format), strict, workers):
+    for line in letter_job(list(sources), out, parse_formats(format), strict, workers, new_version):
         click.echo(line)
+    send_after(send, out)
 
 
 @app.command()
@@ -204,8 +227,10 @@ def main() -> None:  # pragma: no cover - entry point
 
 # Sub-apps live in their own modules; imported last because they use the helpers above.
 from .transition_cli import transition_app  # noqa: E402
+from .send_cli import send_command  # noqa: E402
 
 app.add_command(transition_app, name="transition")
+app.add_command(send_command, name="send")
 
 
 # --- the web app, its accounts, and what editors and integrators need -----------------------------

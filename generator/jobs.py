@@ -42,7 +42,7 @@ def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path
     rendered = dict(pool.render_all(named.items(), formats))
     files: dict[Path, bytes] = {}
     for stem, letter in named.items():
-        record = dict(letter.record, files={})
+        record = dict(letter.record, files={}, title=letter.title)
         for fmt in formats:
             data = rendered[stem][fmt]
             files[out / f"{stem}.{fmt}"] = data
@@ -52,18 +52,33 @@ def render_letters(named: dict[str, Letter], formats: tuple[str, ...], out: Path
 
 
 def write_letters(build: Callable[[], tuple[dict[str, Letter], list[str]]], formats: tuple[str, ...], out: Path,
-                  workers: int) -> Iterator[str]:
-    """Build (and check) every letter, render them all, then write every file at once."""
+                  workers: int, new_version: bool = False) -> Iterator[str]:
+    """Build (and check) every letter, render them all, then write every file at once.
+
+    Letters already written are never overwritten (generator/versions.py): the same content is
+    left as it is, different content is refused unless `new_version`."""
+    from . import loading
+    from .versions import plan_versions, refusal
+
     with RenderPool(workers) as pool:  # worker processes start while the letters are built and checked
         named, report = build()
-        files = render_letters(named, formats, out, pool)
+        planned = plan_versions(named, out, new_version, loading.profile().cvr)
+        if planned.refused:
+            raise refusal(planned.refused, out)
+        files = render_letters(planned.to_write, formats, out, pool)
     write_all(files)
     yield from report
-    yield f"wrote {len(files)} files to {out}"
+    if planned.already:
+        yield f"already written (same input, left as they are): {len(planned.already)} letter(s)"
+    newer = [stem for stem in planned.to_write if ".v" in stem]
+    if newer:
+        yield f"new versions written beside the old ones: {', '.join(newer)}"
+    yield f"wrote {len(files)} files to {out}" if files else f"nothing new written to {out}: the letters are already written"
 
 
-def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...], workers: int = 1) -> Iterator[str]:
-    return write_letters(lambda: build_guidance(sources), formats, out, workers)
+def guidance_job(sources: list[Path], out: Path, formats: tuple[str, ...], workers: int = 1,
+                 new_version: bool = False) -> Iterator[str]:
+    return write_letters(lambda: build_guidance(sources), formats, out, workers, new_version)
 
 
 def build_guidance(sources: list[Path]) -> tuple[dict[str, Letter], list[str]]:
@@ -76,6 +91,7 @@ def build_guidance(sources: list[Path]) -> tuple[dict[str, Letter], list[str]]:
         add_letters(named, origins, letters, path)
         for index, letter in enumerate(letters, start=1):
             lix = letter.record["lix"]
+            report.extend(f"warning: {path.name}: {w}" for w in letter.record["warnings"])
             report.append(
                 f"{path.name}: recipient {index} ({letter.recipient.role.value}, {letter.channel.value}): "
                 f"deadline {letter.record['complaint']['deadline']['deadline'] if letter.record['complaint']['deadline'] else 'none'}, "
@@ -85,10 +101,11 @@ def build_guidance(sources: list[Path]) -> tuple[dict[str, Letter], list[str]]:
 
 
 def letter_job(
-    sources: list[Path], out: Path, formats: tuple[str, ...], strict: bool = False, workers: int = 1
+    sources: list[Path], out: Path, formats: tuple[str, ...], strict: bool = False, workers: int = 1,
+    new_version: bool = False,
 ) -> Iterator[str]:
     """Decision letters: build and check every case first; render only if no case has an error."""
-    return write_letters(lambda: build_decisions(sources, strict), formats, out, workers)
+    return write_letters(lambda: build_decisions(sources, strict), formats, out, workers, new_version)
 
 
 def build_decisions(sources: list[Path], strict: bool) -> tuple[dict[str, Letter], list[str]]:

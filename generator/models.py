@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import BrevgenError
 
@@ -27,6 +28,19 @@ class Channel(str, Enum):
         return self is not Channel.digital
 
 
+# The case system's id for a person (never a CPR number: those live only in the identity adapter,
+# generator/delivery/identity.py, and inside the message sent).
+PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
+# 10 digits, optionally ddmmyy-xxxx: a CPR number must never become an id in files and records.
+CPR_LIKE = re.compile(r"^\d{6}-?\d{4}$")
+
+
+def not_a_cpr_number(value: str | None) -> str | None:
+    if value is not None and CPR_LIKE.match(value):
+        raise ValueError("looks like a CPR number; use the case system's person id")
+    return value
+
+
 # --- municipality profile -------------------------------------------------------------------
 
 
@@ -45,6 +59,36 @@ class PostalAddress(Model):
         return (self.street, f"{self.postcode} {self.city}")
 
 
+class SF1601Settings(Model):
+    """The service platform's SF1601 (KombiPostAfsend) with the municipality's certificate."""
+
+    certificate: str = Field(min_length=1, description="PEM file: the certificate and its key (unified)")
+    environment: Literal["production", "test"] = "production"
+    # Overrides of the platform's addresses (a proxy, or the test double); default: the library's.
+    service_url: str | None = None
+    sts_url: str | None = None  # the security token service issuing the SAML token
+    token_url: str | None = None  # the access token service
+    attempts: int = Field(default=3, ge=1, le=10, description="calls per message before it is recorded failed")
+    retry_wait_seconds: float = Field(default=5.0, ge=0, le=600)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+
+
+class DeliverySettings(Model):
+    """How issued letters leave brevgen (docs/delivery.md). Paths to content files are relative to
+    content/; the outbox is relative to the current folder unless absolute."""
+
+    transport: Literal["outbox", "sf1601"] = "outbox"
+    outbox: str = "output/outbox"
+    sf1601: SF1601Settings | None = None
+    # person id -> CPR number: a CSV file `person_id,cpr` (the example's is invented and marked)
+    identities: str | None = None
+    # Where each recipient's channel comes from before letters are dated:
+    # none (typed in the case file/register), exempt_file (a list of person ids exempt from
+    # Digital Post), platform (the service platform's registration look-up, needs sf1601).
+    channel_lookup: Literal["none", "exempt_file", "platform"] = "none"
+    exempt_file: str | None = None
+
+
 class Profile(Model):
     example: bool = False
     name: str
@@ -57,6 +101,10 @@ class Profile(Model):
     web: str
     complaint_web: str
     logo: str
+    # The municipality's CVR number: the sender of every Digital Post message (MeMo senderID).
+    cvr: str | None = Field(default=None, pattern=r"^\d{8}$")
+    # How letters are delivered (transport, identities, channel look-up): generator/delivery/settings.py
+    delivery: DeliverySettings = Field(default_factory=lambda: DeliverySettings())
 
     def department_name(self, department_id: str, where: str = "") -> str:
         """The department's name; an unknown id is an error listing the known ones."""
@@ -85,6 +133,14 @@ class Recipient(Model):
     postcode: str = Field(pattern=r"^\d{4}$")
     city: str = Field(min_length=1)
     channel: Channel
+    # The case system's id for the recipient: the key for the CPR look-up (identity adapter) and
+    # the channel look-up when a letter is sent. Optional: without it the typed channel is used.
+    person_id: str | None = Field(default=None, pattern=PERSON_ID)
+
+    @field_validator("person_id")
+    @classmethod
+    def _not_a_cpr_number(cls, value: str | None) -> str | None:
+        return not_a_cpr_number(value)
 
     @property
     def address_lines(self) -> tuple[str, ...]:

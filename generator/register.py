@@ -19,13 +19,10 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator
 
 from .errors import BrevgenError
-from .models import Channel, Model, Recipient, Role
+from .models import CPR_LIKE as _CPR_LIKE, PERSON_ID, Channel, Model, Recipient, Role
 
 COLUMNS = ("person_id", "role", "youth_id", "name", "birth_date", "address", "postcode", "city", "channel")
 ECHOABLE = frozenset({"role", "channel"})
-PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
-# 10 digits, optionally ddmmyy-xxxx: a CPR number must never become an id in files and manifests.
-_CPR_LIKE = re.compile(r"^\d{6}-?\d{4}$")
 PATTERN_PROBLEMS = {
     "postcode": "expected a Danish postcode of four digits, e.g. 9999",
     "person_id": "expected the case system's id: letters, digits, - or _ (at most 40)",
@@ -63,7 +60,7 @@ class RegisterRow(Model):
     def recipient(self) -> Recipient:
         return Recipient(
             role=Role(self.role), name=self.name, address=(self.address,), postcode=self.postcode,
-            city=self.city, channel=self.channel,
+            city=self.city, channel=self.channel, person_id=self.person_id,
         )
 
 

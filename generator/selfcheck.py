@@ -72,6 +72,7 @@ def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
     transition = attempt("transition", _check_transition)
     if transition:
         summary.append(transition)
+    attempt("delivery", lambda: _delivery(summary))
     return problems, summary
 
 
@@ -182,3 +183,18 @@ def _rule_set_gaps(rules) -> list[str]:
         if missing:
             problems.append(f"deadline rule set {rule_set.id} has no rule for {', '.join(missing)}")
     return problems
+
+
+def _delivery(summary: list[str]) -> None:
+    """The delivery settings' files load (identities, exempt recipients), and the remote-print figures."""
+    from .delivery.channels import default_lookup
+    from .delivery.identity import identities
+    from .delivery.remote_print import requirements
+    from .delivery.settings import delivery_settings
+
+    settings = delivery_settings()
+    identities(settings)
+    if settings.channel_lookup != "platform":  # the platform look-up is not called from a check
+        default_lookup()
+    requirements()
+    summary.append(f"delivery: transport {settings.transport}, channel look-up {settings.channel_lookup}")

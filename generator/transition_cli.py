@@ -22,8 +22,10 @@ def transition_app() -> None:
 @click.option("--dry-run", "dry_run", is_flag=True, help="List who would receive what; write nothing.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Render in this many processes.")
 @click.option("--docx", is_flag=True, help="Also write each letter as DOCX.")
+@click.option("--send", is_flag=True, help="Then send the digital invitations (as `brevgen send OUT`).")
 @user_errors
-def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int, docx: bool) -> None:
+def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_run: bool, workers: int, docx: bool,
+           send: bool) -> None:
     """Write one invitation per young person turning 16 in the meeting's quarter and per custody holder."""
     from .batch import dry_run_lines, plan_run, run_invite
     from .parallel import RenderPool
@@ -33,6 +35,10 @@ def invite(register: Path, meeting: str, schedule: Path | None, out: Path, dry_r
         lines = dry_run_lines(plan) if dry_run else run_invite(plan, out, pool, click.echo)
         for line in lines:
             click.echo(line)
+    if send and not dry_run:
+        from .send_cli import send_folders
+
+        send_folders([out])
 
 
 @transition_app.command()

@@ -127,7 +127,8 @@ def test_record_holds_the_facts_without_personal_data(rendered):
     record = json.loads((rendered / f"{GUARDIAN}.json").read_text(encoding="utf-8"))
     assert record["complaint"]["deadline"]["deadline"] == "2026-06-17"
     assert record["complaint"]["deadline"]["rule"] == "jm-vejledning-9533-2018"
-    assert record["recipient"] == {"index": 2, "role": "guardian", "channel": "post"}
+    assert record["recipient"] == {"index": 2, "role": "guardian", "channel": "post", "person_id": "P2002",
+                                   "channel_source": "exempt_file", "typed_channel": "post"}
     assert record["lix"]["score"] <= 40
     assert record["files"]["pdf"]["name"] == f"{GUARDIAN}.pdf"
     raw = json.dumps(record, ensure_ascii=False)

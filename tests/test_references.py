@@ -88,7 +88,9 @@ def test_serviceloven_consolidation_in_force_on_each_side_of_each_change(registr
         ("2023-06-01", "serviceloven", "§ 41", "170", "lovbekendtgørelse"),
         ("2023-12-31", "serviceloven", "§ 41", "170", "lovbekendtgørelse"),
         ("2024-01-01", "barnets lov", "§ 86", "721", "lov"),
-        ("2025-03-16", "barnets lov", "§ 86", "721", "lov"),
+        ("2024-06-18", "barnets lov", "§ 86", "721", "lov"),
+        ("2024-06-19", "barnets lov", "§ 86", "890", "lovbekendtgørelse"),  # bill L 87 (2024-25) § 1
+        ("2025-03-16", "barnets lov", "§ 86", "890", "lovbekendtgørelse"),
         ("2025-03-17", "barnets lov", "§ 86", "282", "lovbekendtgørelse"),
     ],
 )
@@ -117,7 +119,11 @@ def test_the_2025_reform_changes_the_text_of_section_100_on_1_september(registry
 
 def test_unconfirmed_entries_are_marked_on_their_citations(registry):
     assert registry.cite("sel-85-stk1", d("2026-11-23")).unconfirmed is None
-    assert "rsl-lbk-265-2022" in registry.cite("rsl-5", d("2026-11-23")).unconfirmed
+    # The rsl text in force: its citation says "unconfirmed" exactly when the registry marks it so
+    # (read from the data, so confirming or adding a consolidation does not break this test).
+    rsl_text = registry.consolidation_on("rsl", d("2026-11-23"))
+    marked = registry.cite("rsl-5", d("2026-11-23")).unconfirmed or ""
+    assert (rsl_text.id in marked) == (not rsl_text.confirmed)
     assert "kompensation_minimum" in registry.cite("kompensation_minimum", d("2026-11-23")).unconfirmed
     assert registry.cite("kompensation_minimum", d("2025-10-01")).unconfirmed is None  # 2025 level, from the bill
 
@@ -266,8 +272,9 @@ def test_check_on_bundled_data_lists_unconfirmed_entries(run_cli):
     result = run_cli("check", "--as-of", "2026-11-23")
     assert result.exit_code == 0
     assert "unconfirmed legal facts (confirmed: false):" in result.stdout
-    assert "unconfirmed: rsl-lbk-265-2022:" in result.stdout
-    assert "unconfirmed: kompensation_minimum (2026-01-01 to 2026-12-31):" in result.stdout
+    rows = default_registry().unconfirmed_entries()
+    assert f"unconfirmed legal facts (confirmed: false): {len(rows)}" in result.stdout
+    assert all(f"  unconfirmed: {row}" in result.stdout for row in rows)
     late = run_cli("check", "--as-of", "2028-01-01")
     assert late.exit_code == 1 and "ks-sel-85#3" in late.stderr
 

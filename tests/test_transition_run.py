@@ -105,9 +105,14 @@ def test_the_information_letter_is_written_once_and_says_what_changes_at_18(run)
     assert reader.trailer["/Root"]["/Lang"] == "da" and "/StructTreeRoot" in reader.trailer["/Root"]
 
 
-def test_print_bundle_starts_each_paper_letter_and_its_attachment_on_an_odd_page(run):
+BUNDLES = {"post": "print_bundle_post.pdf", "quickpost": "print_bundle_quickpost.pdf"}
+
+
+@pytest.mark.parametrize("channel", ["post", "quickpost"])
+def test_print_bundle_per_postage_class_starts_each_letter_and_its_attachment_on_an_odd_page(run, channel):
     out, _ = run
-    with pdfplumber.open(out / "print_bundle.pdf") as pdf:
+    assert not (out / "print_bundle.pdf").exists()  # quick letters are never mixed with ordinary post
+    with pdfplumber.open(out / BUNDLES[channel]) as pdf:
         texts = [one_line(page.extract_text() or "") for page in pdf.pages]
         recipient_tops = []
         for number, text in enumerate(texts, start=1):
@@ -118,8 +123,9 @@ def test_print_bundle_starts_each_paper_letter_and_its_attachment_on_an_odd_page
                 recipient_tops.append((round(word["x0"] * MM), round(word["top"] * MM)))
     starts = [n for n, t in enumerate(texts, start=1) if "Invitation til cafémøde" in t]
     attachments = [n for n, t in enumerate(texts, start=1) if t.startswith("Eksempel Kommune") and "Det ændrer sig, når du fylder 18 år" in t]
-    paper = [r for r in EXPECTED if r[3] != "digital"]
-    assert len(starts) == len(attachments) == len(paper) == 4
+    of_class = [r for r in EXPECTED if r[3] == channel]
+    assert len(starts) == len(attachments) == len(of_class) == {"post": 3, "quickpost": 1}[channel]
+    assert {Path(f).name for f in paper_letter_files(out, channel)} == {f"{MEETING}_invitation_{r[1]}-{'ung' if r[2] == 'youth' else 'foraelder-' + r[0]}.pdf" for r in of_class}
     assert all(n % 2 == 1 for n in starts + attachments), (starts, attachments)
     assert len(texts) % 2 == 0
     blank = [n for n, t in enumerate(texts, start=1) if not t]
@@ -127,15 +133,16 @@ def test_print_bundle_starts_each_paper_letter_and_its_attachment_on_an_odd_page
     assert all(abs(x - 21) <= 1.5 and abs(y - 41) <= 2.5 for x, y in recipient_tops)  # still in the window
 
 
-def test_print_bundle_stores_the_attachment_once_and_no_personal_data_in_its_metadata(run):
+@pytest.mark.parametrize("channel", ["post", "quickpost"])
+def test_print_bundle_stores_the_attachment_once_and_no_personal_data_in_its_metadata(run, channel):
     out, _ = run
-    bundle = pikepdf.open(out / "print_bundle.pdf")
+    bundle = pikepdf.open(out / BUNDLES[channel])
     attachment_pages = len(pypdf.PdfReader(out / f"{MEETING}_information.pdf").pages)
     streams = [page.obj.Contents.objgen for page in bundle.pages if page.obj.Contents.read_bytes().strip()]
-    paper = [r for r in EXPECTED if r[3] != "digital"]
+    paper = paper_letter_files(out, channel)
     # Every letter page has its own content stream; the attachment's pages are shared by all.
-    letter_pages = sum(len(pypdf.PdfReader(out / "letters" / f).pages) for f in paper_letter_files(out))
-    assert len(paper) == 4 and len(streams) == letter_pages + len(paper) * attachment_pages
+    letter_pages = sum(len(pypdf.PdfReader(out / "letters" / f).pages) for f in paper)
+    assert len(streams) == letter_pages + len(paper) * attachment_pages
     assert len(set(streams)) == letter_pages + attachment_pages
     # Every letter embeds the same prepared font; the bundle stores each font program once.
     descriptors = [o for o in bundle.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"]
@@ -144,10 +151,10 @@ def test_print_bundle_stores_the_attachment_once_and_no_personal_data_in_its_met
     assert dict(bundle.docinfo) == {"/Title": "Printfil - breve til fjernprint"}
 
 
-def paper_letter_files(out: Path) -> list[str]:
+def paper_letter_files(out: Path, channel: str) -> list[str]:
     with (out / "manifest.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    return [Path(r["file"]).name for r in rows if r["channel"] != "digital" and r["file"].endswith(".pdf")]
+    return [Path(r["file"]).name for r in rows if r["channel"] == channel and r["file"].endswith(".pdf")]
 
 
 def test_error_report_summary_and_no_personal_data_outside_the_letters(run):
@@ -187,7 +194,8 @@ def test_resume_after_a_kill_finishes_without_changing_or_duplicating_a_letter(r
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "letters").iterdir() if p.name in stamps} == stamps
     assert letter_files(tmp_path) == letter_files(clean)  # same files, same bytes, none extra
     assert (tmp_path / "manifest.csv").read_bytes() == (clean / "manifest.csv").read_bytes()
-    assert (tmp_path / "print_bundle.pdf").read_bytes() == (clean / "print_bundle.pdf").read_bytes()
+    for bundle in BUNDLES.values():
+        assert (tmp_path / bundle).read_bytes() == (clean / bundle).read_bytes()
     assert not list(tmp_path.rglob("*.part"))
     again = invite("--out", str(tmp_path))
     assert "written now: 0; already there (kept unchanged): 8" in again.stdout

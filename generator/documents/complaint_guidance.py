@@ -88,10 +88,13 @@ def guidance_section(
 
 def guidance_letters(request: GuidanceRequest, *, input_sha256: str) -> list[Letter]:
     """One standalone complaint guidance per recipient of the decision."""
+    from ..delivery.channels import recipient_record, resolved_recipient
+
     profile = loading.profile()
     department = profile.department_name(request.department)
     letters = []
     for index, recipient in enumerate(request.recipients):
+        recipient, resolved = resolved_recipient(recipient, "case_file")
         guidance = guidance_section(
             provision=request.provision,
             dated=request.dated,
@@ -119,11 +122,12 @@ def guidance_letters(request: GuidanceRequest, *, input_sha256: str) -> list[Let
                     "case_number": request.case_number,
                     "provision": request.provision,
                     "dated": request.dated.isoformat(),
-                    "recipient": {"index": index + 1, "role": recipient.role.value, "channel": recipient.channel.value},
+                    "recipient": recipient_record(recipient, index, resolved),
                     "complaint": guidance.as_record(),
                     "references": list(guidance.cites),
                     "lix": {"score": readability.score, "band": readability.band},
-                    "warnings": [],
+                    "warnings": ([f"channel-contradicts-lookup: {resolved.warning(f'recipient {index + 1} ({recipient.role.value})')}"]
+                                 if resolved.contradicts else []),
                 },
             )
         )

@@ -23,6 +23,7 @@ from ..addressing import for_reader
 from ..calendar import default_calendar
 from ..case import CaseFile, LetterKind
 from ..deadlines import compute_deadline
+from ..delivery.channels import ResolvedChannel, recipient_record, resolved_recipient
 from ..errors import BrevgenError
 from ..models import Recipient, Role
 from ..processes import processing_times
@@ -104,6 +105,7 @@ class RecipientLetter:
     guidance: Guidance | None
     phrases: tuple[tuple[str, int], ...]
     slots: frozenset[str]  # slots filled by a phrase (for the legal checks)
+    channel: ResolvedChannel | None = None  # the recipient's channel and where it came from
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,8 @@ def build_decision(
     letters = []
     all_refs: dict[str, Citation] = {}
     for index, recipient in enumerate(case.recipients):
+        # The real channel first: it decides the date of receipt and the deadline (delivery/channels.py).
+        recipient, resolved = resolved_recipient(recipient, "case_file")
         context = {**base, "recipient": {"role": recipient.role.value, "channel": recipient.channel.value},
                    **reader_facts(case, recipient)}
         parts: list[tuple[str, str, Section | None]] = []  # (composition, audience, section)
@@ -259,7 +263,7 @@ def build_decision(
         phrases = tuple(dict.fromkeys([(p.id, p.version) for p in used] + list(guidance.phrases if guidance else ())))
         copies = tuple(
             library.render("afgoerelse.kopi", {**context, "copy": {"name": other.name, "role": other.role.value}}).blocks[0].text
-            for other in case.recipients if other is not recipient
+            for other_index, other in enumerate(case.recipients) if other_index != index
         )
         letter = Letter(
             kind=spec.slug,
@@ -274,9 +278,9 @@ def build_decision(
             sections=tuple(s for s in sections if s.blocks),
             copies_to=copies,
         )
-        record = _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context)
+        record = _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context, resolved)
         letter = dataclasses.replace(letter, record=record)
-        letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used))))
+        letters.append(RecipientLetter(letter, guidance, phrases, frozenset(_slots(library, used)), resolved))
     return DecisionLetters(case, source, hjemmel, tuple(all_refs.values()), tuple(letters))
 
 
@@ -319,7 +323,7 @@ def _slots(library: PhraseLibrary, used: list[RenderedPhrase]) -> set[str]:
     return {library.phrases[p.id].slot for p in used if library.phrases[p.id].slot}
 
 
-def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context) -> dict[str, Any]:
+def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidance, phrases, context, resolved) -> dict[str, Any]:
     readability = lix(letter.citizen_text)
     dates = {
         name: value.isoformat() for name, value in (
@@ -340,7 +344,7 @@ def _record(case, spec, letter, index, input_sha256, hjemmel, citations, guidanc
         "provision": case.provision,
         "decision": case.decision.value if case.decision else None,
         "dated": case.dated.isoformat(),
-        "recipient": {"index": index + 1, "role": letter.recipient.role.value, "channel": letter.channel.value},
+        "recipient": recipient_record(letter.recipient, index, resolved),
         "phrases": [{"id": pid, "version": version} for pid, version in phrases],
         "references": [c.as_record() for c in citations],
         "rules_applied": {
