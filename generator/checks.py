@@ -268,11 +268,71 @@ def library_problems(library, registry, as_of: dt.date) -> list[str]:
     return problems
 
 
-def provisions_without_rule(library, routes) -> list[str]:
+def provisions_without_rule(library, routes, registry=None) -> list[str]:
     """Provisions with a complaint route but no phrase explaining the rule: no letter can be built
-    for a decision that does not fully grant under them (a gap the task forces found)."""
+    for a decision that does not fully grant under them (a gap the task forces found). A route for
+    something that is not a provision in the registry (e.g. the children and young people's
+    committee) serves standalone complaint guidance only and is not listed."""
     explained = {p for phrase in library.phrases.values() if phrase.slot == "begrundelse.regel" for p in phrase.provisions}
-    return sorted(r.provision for r in routes.routes if r.provision not in explained and r.route.value != "not_appealable")
+    return sorted(
+        r.provision for r in routes.routes
+        if r.provision not in explained and r.route.value != "not_appealable"
+        and (registry is None or r.provision in registry.provisions)
+    )
+
+
+def development_plan_problems(plan: list[str], library, routes, registry, case_provisions: set[str]) -> list[str]:
+    """Every provision the municipality decides under (content/development_plan.yaml) must be in
+    the registry and have a complaint route, a phrase explaining its rule and an example case."""
+    explained = {p for phrase in library.phrases.values() if phrase.slot == "begrundelse.regel" for p in phrase.provisions}
+    routed = {r.provision for r in routes.routes}
+    problems = []
+    for provision in plan:
+        where = f"content/development_plan.yaml: provision {provision!r}"
+        if provision not in registry.provisions:
+            problems.append(f"{where} is not in the reference registry (content/references/)")
+        if provision not in routed:
+            problems.append(f"{where} has no complaint route (content/complaint_routes.yaml)")
+        if provision not in explained:
+            problems.append(f"{where} has no phrase explaining its rule (slot begrundelse.regel in phrases/)")
+        if provision not in case_provisions:
+            problems.append(f"{where} has no example case (content/examples/cases/)")
+    return problems
+
+
+# Names every phrase text may use without declaring them: the case context the letter builders pass.
+CONTEXT_NAMES = frozenset({
+    "case", "provision", "decision", "hjemmel", "profile", "caseworker", "citizen_name", "recipient", "copy",
+    "rules", "documents", "standards", "rulings", "satser",
+})
+
+
+def phrase_parameter_problems(library) -> tuple[list[str], list[str]]:
+    """Typed parameters (params.py): a phrase that declares `params` must declare every
+    other name its text uses. Returns (problems, chosen phrases that still take untyped values)."""
+    import jinja2
+    from jinja2 import meta
+
+    from .phrases import text_environment
+
+    env = text_environment()  # knows the phrase filters (dato, kroner, ...)
+    chosen_slots = {ref.slot for c in library.compositions.values() for ref in c.slots if ref.chosen}
+    problems, untyped = [], []
+    for phrase in sorted(library.phrases.values(), key=lambda p: p.id):
+        if phrase.text is None:
+            continue
+        try:
+            names = meta.find_undeclared_variables(env.parse(phrase.text)) - CONTEXT_NAMES
+        except jinja2.TemplateSyntaxError:
+            continue  # reported by PhraseLibrary.compile_all
+
+        undeclared = sorted(names - set(phrase.params))
+        if phrase.params and undeclared:
+            problems.append(f"{library.origins.get(phrase.id, phrase.id)}: phrase {phrase.id!r} uses "
+                            f"{', '.join(undeclared)} but does not declare {'it' if len(undeclared) == 1 else 'them'} under `params`")
+        elif phrase.slot in chosen_slots and undeclared:
+            untyped.append(phrase.id)
+    return problems, untyped
 
 
 def example_case_problems(paths_: list, as_of: dt.date) -> tuple[list[str], int]:

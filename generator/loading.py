@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from . import paths
 from .errors import BrevgenError
-from .models import CalendarConfig, CaseLetterRules, ComplaintRoutes, DeadlineRules, Profile
+from .models import CalendarConfig, CaseLetterRules, ComplaintRoutes, DeadlineRules, Model, Profile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -196,3 +196,14 @@ def complaint_routes() -> ComplaintRoutes:
 @lru_cache(maxsize=None)
 def case_letter_rules() -> CaseLetterRules:
     return load_model(CaseLetterRules, paths.CONTENT / "case_letters.yaml")
+
+
+class DevelopmentPlan(Model):
+    """content/development_plan.yaml: the provisions every letter must be possible for."""
+
+    example: bool = False
+    provisions: tuple[str, ...] = Field(min_length=1)
+
+
+def development_plan(path: Path | None = None) -> list[str]:
+    return list(load_model(DevelopmentPlan, path or paths.CONTENT / "development_plan.yaml").provisions)

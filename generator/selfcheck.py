@@ -78,7 +78,8 @@ def run_checks(as_of: dt.date | None = None) -> tuple[list[str], list[str]]:
 
 def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date) -> None:
     """The reference registry, the phrase library's citations, the Word template and the example cases."""
-    from .checks import example_case_problems, library_problems, provisions_without_rule
+    from .checks import (development_plan_problems, example_case_problems, library_problems, phrase_parameter_problems,
+                         provisions_without_rule)
     from .references import default_registry
 
     registry = attempt("references", default_registry)
@@ -92,8 +93,16 @@ def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date)
         problems.extend(library_problems(library, registry, as_of))
         routes = attempt("complaint routes", loading.complaint_routes)
         if routes:
-            missing = provisions_without_rule(library, routes)
+            missing = provisions_without_rule(library, routes, registry)
             summary.append(f"provisions without a rule phrase (no decision letter possible yet): {', '.join(missing) or 'none'}")
+            plan = attempt("development plan", loading.development_plan)
+            if plan is not None:
+                problems.extend(development_plan_problems(plan, library, routes, registry, _case_provisions()))
+                summary.append(f"development plan provisions: {len(plan)}")
+        param_problems, untyped = phrase_parameter_problems(library)
+        problems.extend(param_problems)
+        if untyped:
+            summary.append(f"chosen phrases without typed parameters: {', '.join(untyped)}")
     cases = sorted((paths.CONTENT / "examples" / "cases").glob("*.yaml"))
     if library and registry:
         case_problems, letters = example_case_problems(cases, as_of)
@@ -101,6 +110,22 @@ def _check_decision_letters(problems, summary, attempt, library, as_of: dt.date)
         summary.append(f"example cases: {len(cases)} ({letters} letters)")
         if cases and not case_problems:
             attempt("templates/letter.docx", lambda: _render_example(cases[0]))
+
+
+def _case_provisions() -> set[str]:
+    """The provisions the example decision letters are decided under (read as plain YAML: a broken
+    case is reported by the example check itself)."""
+    from .loading import read_yaml
+
+    found = set()
+    for path in (paths.CONTENT / "examples" / "cases").glob("*.yaml"):
+        try:
+            data, _ = read_yaml(path)
+        except BrevgenError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("provision"), str) and data.get("kind", "decision") == "decision":
+            found.add(data["provision"])
+    return found
 
 
 def _render_example(path) -> None:
