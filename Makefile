@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup system example test clean bench bytecode
 
-setup: $(STAMP)
+setup: $(STAMP) system
 
-# Debian packages the tests use (Chromium, PostgreSQL); skipped quickly when present.
+# Debian packages brevgen and its tests need (libharfbuzz-subset0: font subsetting; Chromium and
+# PostgreSQL: the web app's browser and store tests); skipped quickly when present.
 system:
 	@bash scripts/setup_system.sh
 

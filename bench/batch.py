@@ -3,7 +3,8 @@
 A register of invented people is generated with as many letters as asked for: young people
 turning 16 in the first quarter of 2011 + 16 years, each with one custody holder, alternating
 channels. Peak memory is sampled from /proc for the whole process tree (the command and its
-worker processes), every 20 ms.
+worker processes), every 20 ms, to the end of the run: the print bundle, built after the workers
+have exited, is inside it, and its own peak (the command alone, workers gone) is reported too.
 """
 
 from __future__ import annotations
@@ -62,11 +63,32 @@ def measure(letters: int, workers: int, work: Path) -> dict:
     command = subject.brevgen("transition", "invite", "--register", register, "--meeting", MEETING, "--out", work / "out", "--workers", str(workers))
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = tail_peak = most = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss_kb(process.pid))
+        rss, count = tree_rss_kb(process.pid), tree_size(process.pid)
+        peak, most = max(peak, rss), max(most, count)
+        if count < most:  # the render workers are gone: the print bundle, manifest and summary
+            tail_peak = max(tail_peak, rss)
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"brevgen transition invite exited {process.returncode}: {process.stderr.read().decode()[-2000:]}")
-    return {"seconds": seconds, "peak_mb": peak / 1024}
+    bundle = work / "out" / "print_bundle.pdf"
+    with (work / "out" / "manifest.csv").open(encoding="utf-8") as handle:
+        paper = sum(1 for row in csv.DictReader(handle) if row["channel"] != "digital" and row["file"].endswith(".pdf"))
+    return {"seconds": seconds, "peak_mb": peak / 1024, "bundle_phase_mb": tail_peak / 1024,
+            "bundle_kb_per_letter": bundle.stat().st_size / 1024 / max(paper, 1) if bundle.exists() else None}
+
+
+def tree_size(pid: int) -> int:
+    """Processes in the tree (the command, its render workers, multiprocessing's resource tracker)."""
+    count, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+            count += 1
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return count

@@ -45,27 +45,53 @@ def row(number: str, what: str, pair: Pair, goal: str, note: str = "") -> Row:
     return Row(number, what, pair.ours, pair.theirs, pair.ratio, goal, note or f"median of {pair.rounds} rounds")
 
 
+def subsetter() -> str:
+    """Which library WeasyPrint subsets fonts with in this process (issue 18: it changes benchmark 1)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):
+        version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libharfbuzz-subset0"], capture_output=True, text=True).stdout
+        return f"HarfBuzz (libharfbuzz-subset0 {version or '?'})"
+    return "fontTools (no libharfbuzz-subset0)"
+
+
 def bench_pdf(rounds: int) -> list[Row]:
-    """1 and 2: one PDF letter end to end (warm) vs WeasyPrint default / layout alone."""
+    """1, 1f, 1s and 2: one PDF letter end to end (warm) vs WeasyPrint defaults / WeasyPrint's floor
+    / layout alone, and the letter's size."""
     import weasyprint
 
-    from generator.render.pdf import font_config, stylesheet
+    from generator.render.pdf import OPTIONS, font_config, stylesheet
 
     html = subject.final_html()
     base = str(paths.TEMPLATES)
     system_css = weasyprint.CSS(string=subject.system_font_css(), base_url=base)
+    fonts_by = subsetter()
 
     def default_weasyprint():
         return weasyprint.HTML(string=html, base_url=base).write_pdf(stylesheets=[system_css])
+
+    floor_cache: dict = {}  # WeasyPrint's own image cache: the logo decoded once, drawn every time
+
+    def weasyprint_floor():
+        """The same objects brevgen uses (CSS, fonts), WeasyPrint's layout + drawing + PDF/UA tags."""
+        document = weasyprint.HTML(string=html, base_url=base).render(
+            stylesheets=[stylesheet()], font_config=font_config(), cache=floor_cache, **OPTIONS)
+        return document.write_pdf(**OPTIONS)
 
     def layout_alone():
         return weasyprint.HTML(string=html, base_url=base).render(stylesheets=[stylesheet()], font_config=font_config())
 
     one = side_by_side(subject.letter_pdf, default_weasyprint, rounds)
+    floor = side_by_side(subject.letter_pdf, weasyprint_floor, rounds)
     two = side_by_side(subject.letter_pdf, layout_alone, rounds)
+    size = len(subject.letter_pdf())
     return [
-        row("1", "PDF letter end to end (warm) / WeasyPrint defaults, same HTML, DejaVu Sans", one, "<= 0.25",
-            f"speed-up {1 / one.ratio:.1f}x; median of {one.rounds} rounds"),
+        row("1", "PDF letter end to end (warm) / WeasyPrint defaults (fonts subset), same HTML, DejaVu Sans", one, "<= 1.0",
+            f"fonts subset with {fonts_by}; speed-up {1 / one.ratio:.2f}x; median of {one.rounds} rounds"),
+        row("1f", "PDF letter end to end (warm) / WeasyPrint's floor: the same HTML, CSS and fonts, layout + draw + PDF/UA tags", floor,
+            "<= 1.05", f"fonts subset with {fonts_by}; median of {floor.rounds} rounds"),
+        Row("1s", "PDF size of the letter / 24 KB (24,000 bytes), fonts subset, PDF/UA-1", None, None, size / 24_000, "<= 1.0",
+            f"{size:,} bytes; fonts subset with {fonts_by}"),
         row("2", "PDF letter end to end (warm) / WeasyPrint render() (layout) of the same HTML", two, "<= 2.0"),
     ]
 
@@ -176,8 +202,10 @@ def bench_batch(letters: int, work: Path) -> list[Row]:
     return [
         Row("4a", f"transition batch of {letters} letters: throughput 2 workers / 1 worker", two["seconds"], one["seconds"], throughput, ">= 1.8",
             f"{one['seconds'] / letters * 1000:.0f} ms/letter with 1 worker, {two['seconds'] / letters * 1000:.0f} ms with 2"),
-        Row("4b", f"transition batch: peak memory (all processes) at {letters} / at {small} letters, 2 workers", two["peak_mb"], few["peak_mb"], two["peak_mb"] / few["peak_mb"], "<= 1.1",
-            f"{two['peak_mb']:.0f} MB vs {few['peak_mb']:.0f} MB"),
+        Row("4b", f"transition batch: peak memory (all processes, print bundle included) at {letters} / at {small} letters, 2 workers",
+            two["peak_mb"], few["peak_mb"], two["peak_mb"] / few["peak_mb"], "<= 1.1",
+            f"{two['peak_mb']:.0f} MB vs {few['peak_mb']:.0f} MB; bundle phase alone {two['bundle_phase_mb']:.0f} MB vs "
+            f"{few['bundle_phase_mb']:.0f} MB; bundle {two['bundle_kb_per_letter']:.1f} KB per paper letter; fonts subset with {subsetter()}"),
     ]
 
 

@@ -1,6 +1,6 @@
 """The minimal script benchmark 5 compares a cold `brevgen` run with: import WeasyPrint and render
-one HTML file once, with the letter's stylesheet and the same PDF options brevgen uses (whole
-fonts when the prepared font is there, as brevgen does; ordinary subsetting before it was).
+one HTML file once, with the letter's stylesheet and the same PDF options brevgen uses (PDF/UA-1,
+fonts subset: with HarfBuzz where libharfbuzz-subset0 is installed, as `make setup` does).
 
     python bench/minimal.py LETTER.html OUT.pdf [TEMPLATES] [--fast-import]
 
@@ -9,7 +9,6 @@ without its library search), so that the comparison shows brevgen's own overhead
 """
 
 import sys
-from pathlib import Path
 
 args = [a for a in sys.argv[1:] if a != "--fast-import"]
 if "--fast-import" in sys.argv:
@@ -23,5 +22,4 @@ templates = args[2] if len(args) > 2 else "templates"
 fonts = weasyprint.text.fonts.FontConfiguration()
 css = weasyprint.CSS(filename=f"{templates}/letter.css", font_config=fonts)
 html = weasyprint.HTML(filename=args[0], base_url=templates + "/")
-html.write_pdf(args[1], stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
-               full_fonts=Path(templates, "fonts").is_dir())
+html.write_pdf(args[1], stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")

@@ -20,7 +20,6 @@ from .calendar import ClosingCalendar, default_calendar
 from .case import LetterKind
 from .deadlines import receipt_date
 from .documents.decision_letter import ABOUT, DecisionLetters, kind_spec
-from .readability import lix
 from .case import DecisionType
 
 LIX_LIMIT = 45  # DOMAIN.md section 6: 45 and above is "hard"
@@ -177,7 +176,7 @@ def _warnings(built: DecisionLetters, calendar: ClosingCalendar) -> list[Finding
             role = recipient_letter.letter.recipient.role.value
             found.append(Finding("warning", "channel-contradicts-lookup", resolved.warning(f"letter {index} ({role})")))
     for index, recipient_letter in enumerate(built.letters, start=1):
-        score = lix(recipient_letter.letter.citizen_text).score
+        score = recipient_letter.letter.record["lix"]["score"]  # measured once, when the record was built
         if score > LIX_LIMIT:
             found.append(Finding("warning", "hard-to-read", f"letter {index} has LIX {score}, above {LIX_LIMIT}", "",
                                  {"letter": index, "score": score, "limit": LIX_LIMIT}))

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 
 import pikepdf
+from fontTools.ttLib import TTFont
+
+from . import paths
 
 # pikepdf (qpdf) rather than pypdf: pypdf parses each letter's compressed object streams (the
 # PDF/UA structure tree) in Python, which made the bundle of 333 letters take 5 s of a 500-letter
@@ -22,7 +26,7 @@ def print_bundle(letters: list[bytes], attachment: bytes | None = None) -> tuple
     """One PDF of `letters`, each followed by `attachment`; returns the bytes and page count."""
     bundle = pikepdf.new()
     shared = pikepdf.open(io.BytesIO(attachment)) if attachment else None
-    taken = _TakenStreams()
+    taken = _TakenStreams(bundle)
     for letter in letters:
         with pikepdf.open(io.BytesIO(letter)) as source:
             first = len(bundle.pages)
@@ -33,7 +37,9 @@ def print_bundle(letters: list[bytes], attachment: bytes | None = None) -> tuple
             _append(bundle, shared)
     bundle.docinfo["/Title"] = "Printfil - breve til fjernprint"
     out = io.BytesIO()
-    bundle.save(out, deterministic_id=True)  # the same letters give the same bytes
+    # The same letters give the same bytes; object streams pack the many small objects (page and
+    # structure dictionaries) of every letter compressed, about a third off the bundle (issue 18).
+    bundle.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue(), len(bundle.pages)
 
 
@@ -53,12 +59,14 @@ class _TakenStreams:
 
     qpdf copies a page's objects at once but reads stream data from the source only when saving,
     so every source would stay open, parsed, until then: about 0.4 MB per letter. Font programs
-    are stored once: every letter embeds the same prepared font whole, and those copies were
-    most of the bundle (10 of 13 MB for 333 letters)."""
+    are stored once. Each letter embeds its own subset of the letter font (the glyphs it uses), so
+    subsets differ from letter to letter; WeasyPrint keeps the font's glyph ids in a subset, so one
+    whole copy of the prepared font (templates/fonts/) serves every letter's subset of it."""
 
-    def __init__(self) -> None:
+    def __init__(self, bundle: pikepdf.Pdf) -> None:
+        self.bundle = bundle
         self.seen: set[tuple[int, int]] = set()
-        self.fonts: dict[str, pikepdf.Stream] = {}  # SHA-256 of a font program -> its one copy
+        self.fonts: dict[str, pikepdf.Stream] = {}  # SHA-256 of a font program (or the whole font's name) -> its one copy
 
     def take(self, page: pikepdf.Object) -> None:
         stack = [page]
@@ -82,8 +90,47 @@ class _TakenStreams:
 
     def _share_font(self, descriptor: pikepdf.Object, key: str) -> None:
         program = descriptor[key]
+        whole = _whole_font(program.read_bytes()) if key == "/FontFile2" else None
+        if whole is not None:
+            name, data = whole
+            if name not in self.fonts:
+                self.fonts[name] = self.bundle.make_stream(data, Length1=len(data))  # compressed at save
+            descriptor[key] = self.fonts[name]
+            return
         digest = hashlib.sha256(repr(sorted(program.stream_dict.items())).encode() + program.read_raw_bytes()).hexdigest()
         if digest in self.fonts:
             descriptor[key] = self.fonts[digest]
         else:
             self.fonts[digest] = program
+
+
+def _font_identity(font: TTFont) -> tuple:
+    """What names one font file: PostScript name, version, unique id, glyph units (name/head)."""
+    names = font["name"]
+    return tuple(str(names.getDebugName(i)) for i in (6, 5, 3)) + (font["head"].unitsPerEm,)
+
+
+@lru_cache(maxsize=1)
+def _prepared_fonts() -> dict[tuple, tuple[str, bytes, int]]:
+    """The prepared letter fonts (templates/fonts/) by identity: (name, bytes, glyph count)."""
+    fonts = {}
+    for path in sorted((paths.TEMPLATES / "fonts").glob("*.[ot]tf")):
+        data = path.read_bytes()
+        font = TTFont(io.BytesIO(data), lazy=True)
+        if "glyf" in font:  # TrueType outlines: what a /FontFile2 holds
+            fonts[_font_identity(font)] = (path.name, data, font["maxp"].numGlyphs)
+    return fonts
+
+
+def _whole_font(subset: bytes) -> tuple[str, bytes] | None:
+    """The prepared font a letter's font subset was cut from, if it is one (same names, version,
+    and no glyph beyond the whole font's): its glyph ids are the whole font's, so it can stand in."""
+    try:
+        font = TTFont(io.BytesIO(subset), lazy=True)
+        found = _prepared_fonts().get(_font_identity(font))
+        glyphs = font["maxp"].numGlyphs
+    except Exception:  # not a font fontTools reads: keep the letter's own program
+        return None
+    if found is None or glyphs > found[2]:
+        return None
+    return found[0], found[1]

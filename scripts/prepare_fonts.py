@@ -1,8 +1,8 @@
 """(Re)create templates/fonts/: Atkinson Hyperlegible, cut down to what Danish letters need.
 
-Why: WeasyPrint spends most of a letter's time subsetting a large system font with fontTools
-(see bench/RESULTS.md). A font already cut to the characters letters use is embedded whole
-(`full_fonts`), so no per-document subsetting is done at all, and a letter stays small.
+Why: a font cut to the characters letters use keeps the letter font small and fixed; WeasyPrint
+then subsets it per letter with HarfBuzz (fast, issue 18), and the print bundle stores this whole
+file once in place of every letter's subset (generator/printing.py, bench/RESULTS.md).
 
 Atkinson Hyperlegible (Braille Institute, SIL Open Font License 1.1, no reserved font name) is
 designed for readers with low vision. The original TTFs come from the npm package

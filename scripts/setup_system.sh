@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# System packages the tests need, from Debian's archive: Chromium for the web app's browser tests
-# (driven by Playwright with executable_path=/usr/bin/chromium; never `playwright install`) and
-# PostgreSQL for the store tests (a throwaway server per test run). Idempotent and quiet: a
-# package already installed (dpkg -s) is skipped, so a repeated `make test` stays fast.
+# System packages brevgen needs, from Debian's archive: libharfbuzz-subset0, with which WeasyPrint
+# subsets the letter fonts (without it WeasyPrint falls back to fontTools: slower, and it warns);
+# Chromium for the web app's browser tests (driven by Playwright with
+# executable_path=/usr/bin/chromium; never `playwright install`); PostgreSQL for the store tests
+# (a throwaway server per test run). Idempotent and quiet: a package already installed (dpkg -s)
+# is skipped, so a repeated `make test` stays fast; apt-get update runs only when something is
+# to be installed.
 set -euo pipefail
 missing=()
-for package in chromium postgresql; do
+for package in libharfbuzz-subset0 chromium postgresql; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -2,12 +2,16 @@
 
 The document title comes from the HTML <title>, which never holds personal data.
 
-Speed (bench/RESULTS.md): with a large system font, most of a letter's time went to subsetting
-the font with fontTools for every PDF. Letters use templates/fonts/, a font cut in advance to
-the characters letters need (scripts/prepare_fonts.py), embedded whole: no subsetting at all.
-Should a letter need a character outside it (a name in another script, say), Pango falls back to
-a system font; embedding that whole would make the letter hundreds of KB, so such a letter is
-rendered again with WeasyPrint's ordinary subsetting: slower, but small and correct.
+Fonts: letters are set in templates/fonts/ (a font cut in advance to the characters letters need,
+scripts/prepare_fonts.py) and WeasyPrint embeds only the glyphs a letter uses. It subsets with
+HarfBuzz (libharfbuzz-subset0, installed by `make setup`) in about the time whole-font embedding
+took, and the 3-page decision letter is half the size (bench/RESULTS.md, issue 18). A character
+outside the font (a name in another script) falls back to a system font, subset the same way.
+
+Per process, not per letter: the stylesheet and its fonts (one FontConfiguration, so the font
+files are read once), and the logo (generator/render/prepared_image.py: drawn once, replayed).
+The pages are written smaller by generator/render/page_content.py: one-shape background images
+(list bullets) in the page rather than an object each, no zero adjustments in text, 3 decimals.
 """
 
 from __future__ import annotations
@@ -18,20 +22,24 @@ from functools import lru_cache
 from .. import paths
 from ..documents.model import Letter
 from .html import render_html_text
+from . import page_content
+from .prepared_image import ImageCache
 from .weasyprint_loader import load_weasyprint
 
 weasyprint = load_weasyprint()
 FontConfiguration = weasyprint.text.fonts.FontConfiguration
 
-# fontTools stamps each subset font with the current time unless SOURCE_DATE_EPOCH is set;
-# a fixed stamp makes the same letter give the same bytes (and the same SHA-256 in records).
+# fontTools (the subsetter WeasyPrint falls back on without HarfBuzz's) stamps each subset font
+# with the current time unless SOURCE_DATE_EPOCH is set; HarfBuzz keeps the font's own stamp.
+# Either way the same letter gives the same bytes (and the same SHA-256 in records).
 os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01
 
-PREPARED_FAMILIES = frozenset({"Atkinson Hyperlegible"})  # the @font-face fonts in templates/*.css
-OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+# WeasyPrint's defaults for the fonts: subset (full_fonts False), hinting dropped (PDF viewers
+# do not use it); both spelled out because the letter's size bound (tests) rests on them.
+OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False, "full_fonts": False, "hinting": False}
 
-# Images (the logo) decoded once per process, not once per letter; keyed by URL.
-_IMAGE_CACHE: dict = {}
+# Images (the logo) decoded and drawn once per process, not once per letter; keyed by URL.
+_IMAGE_CACHE = ImageCache()
 
 
 @lru_cache(maxsize=None)
@@ -52,21 +60,9 @@ def layout(html: str, stylesheet_name: str = "letter.css") -> weasyprint.Documen
     )
 
 
-@lru_cache(maxsize=None)
-def uses_prepared_font(stylesheet_name: str) -> bool:
-    """Whether a stylesheet sets its text in a prepared font (letter.css does; leaflet.css not yet)."""
-    css = (paths.TEMPLATES / stylesheet_name).read_text(encoding="utf-8")
-    return any(f'"{family}"' in css for family in PREPARED_FAMILIES)
-
-
 def html_to_pdf(html: str, stylesheet_name: str = "letter.css") -> bytes:
-    document = layout(html, stylesheet_name)
-    if not uses_prepared_font(stylesheet_name):
-        return document.write_pdf(**OPTIONS)  # system fonts: WeasyPrint subsets them
-    pdf = document.write_pdf(full_fonts=True, **OPTIONS)
-    if {font.family for font in document.fonts.values()} <= PREPARED_FAMILIES:
-        return pdf
-    return layout(html, stylesheet_name).write_pdf(**OPTIONS)  # a fallback font is used: embed subsets only
+    # page_content.finish: the pages written smaller (bullets in the page, fewer digits)
+    return layout(html, stylesheet_name).write_pdf(finisher=page_content.finish, **OPTIONS)
 
 
 def render_pdf(letter: Letter) -> bytes:
