@@ -202,3 +202,13 @@ def test_drafts_and_sessions_survive_a_server_restart(app, tmp_path):
     again = TestClient(restarted, cookies=client.cookies)
     assert again.get(location).status_code == 200
     assert "2026-0142" in again.get("/").text
+
+
+def test_import_keeps_an_amount_written_the_danish_way(app):
+    """`beloeb: 2.400` unquoted is 2.4 to YAML; a caseworker means 2400 kr. The draft keeps it as written."""
+    client, csrf = logged_in(app, "anna")
+    text = (EXAMPLES / "cases" / "sel-100-afslag.yaml").read_text().replace('beloeb: "2.400"', "beloeb: 2.400")
+    response = client.post("/sager/importer", files={"case_file": ("sag.yaml", text.encode())}, data={"csrf_token": csrf},
+                           follow_redirects=False)
+    exported = client.get(f"{response.headers['location']}/eksport").text
+    assert "beloeb: 2.400" in exported or "beloeb: '2.400'" in exported

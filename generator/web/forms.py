@@ -123,7 +123,7 @@ def missing_params(data: dict[str, Any], params_of: dict[str, tuple[Param, ...]]
             continue
         given = choice.get("params") or {}
         for param in params_of.get(choice.get("id"), ()):
-            if given.get(param.name) in (None, ""):
+            if given.get(param.name) in (None, "") and not param.optional:
                 missing.append((choice["id"], param.name))
     return missing
 

@@ -26,7 +26,8 @@ ROLES = {
 }
 CHANNELS = {"digital": "Digital Post", "post": "Almindelig post", "quickpost": "Quickpost"}
 USER_ROLES = {"caseworker": "sagsbehandler", "lawyer": "jurist", "admin": "administrator"}
-PARAM_TYPES = {"text": "tekst", "number": "tal", "money": "beløb i kroner", "date": "dato"}
+PARAM_TYPES = {"text": "tekst", "number": "tal", "int": "helt tal", "money": "beløb i kroner", "date": "dato",
+               "choice": "valg"}
 
 # The form's labels, by the case-file field (list indices removed: `recipients[].name`).
 LABELS = {

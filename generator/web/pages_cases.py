@@ -4,6 +4,7 @@ export and import. Every handler parses the form and calls generator.api; no rul
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +138,23 @@ async def import_case(request: Request, case_file: UploadFile = File(...), user:
     return RedirectResponse(f"/sager/{draft.id}", status_code=303)
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_case_file(value: Any) -> Any:
+    """A draft -> what a hand-written case file holds: ISO dates as YAML dates (unquoted)."""
+    if isinstance(value, dict):
+        return {k: as_case_file(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_case_file(v) for v in value]
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def yaml_safe(value: Any) -> Any:
     """YAML dates -> ISO strings, so a draft is JSON; everything else as it was."""
     if isinstance(value, dict):
@@ -145,6 +163,8 @@ def yaml_safe(value: Any) -> Any:
         return [yaml_safe(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, float) and getattr(value, "source_text", None):
+        return value.source_text  # an amount written 2.400 means 2400 kr. (generator/params.py), not 2.4
     return value
 
 
@@ -381,7 +401,7 @@ def export(draft_id: int, user: CurrentUser = Depends(case_user), db: Session = 
     draft = visible_draft(db, user, draft_id)
     audit(db, user.username, "exported", "draft", draft.id)
     db.commit()
-    text = yaml.safe_dump(draft.data, allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(as_case_file(draft.data), allow_unicode=True, sort_keys=False)
     name = "".join(c if c.isalnum() or c in "-." else "-" for c in str(draft.data.get("case_number") or f"sag-{draft.id}"))
     return Response(text, media_type="application/yaml",
                     headers={"Content-Disposition": f'attachment; filename="{name}.yaml"'})
