@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 import json
 import shutil
@@ -245,6 +247,7 @@ def test_hostile_text_is_printed_literally(tmp_path, run_cli):
     assert f"Kopi til: {HOSTILE}, værge" in citizen_docx
     assert "{% raw %}{{ 7*7 }}{% endraw %} <b>fed</b> & mere." in citizen_docx
     html = (out / "2026-0142_afgoerelse_2-vaerge.html").read_text(encoding="utf-8")
+    html = re.sub(r"data:[^\"')]+", "data:", html)  # the embedded font and logo (base64) aside
     assert "&lt;script&gt;" in html and "<script>" not in html and "<b>fed" not in html and "49" not in html
 
 

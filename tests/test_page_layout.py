@@ -98,6 +98,26 @@ def test_no_example_letter_ends_on_a_nearly_empty_page(example_output):
     assert short == []
 
 
+FULL_PAGE_MIN = 0.7  # of the text area: how far down every page but the last is filled
+
+
+def test_no_page_before_the_last_is_left_half_empty(example_output):
+    """Keeping blocks together moves lines to the next page; it must never move a whole letter
+    (a guidance of one long section, kept whole, left page one with the header only)."""
+    gaps = []
+    for path in letter_pdfs(example_output):
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages[:-1], start=1):
+                height = float(page.height)
+                body, footer = body_and_footer(page)
+                bottom_margin = 2 * (height - sum((w["top"] + w["bottom"]) / 2 for w in footer) / len(footer))
+                top = 20 * MM  # the top margin of page one (the tight layout's later pages: 14 mm)
+                fill = (max(w["bottom"] for w in body) - top) / (height - bottom_margin - top)
+                if fill < FULL_PAGE_MIN:
+                    gaps.append(f"{path.name} p.{number}: text ends at {fill:.0%} of the text area")
+    assert gaps == []
+
+
 def test_the_measure_sees_a_nearly_empty_page(tmp_path):
     """The check above can fail: a letter forced onto a second page of two lines measures as such."""
     letter = example_letters()["2026-0201_opfoelgning_1-borger"]
