@@ -44,8 +44,9 @@ def nobreak(text: str) -> str:
 _WINDOW_SIZES = ((10, 1.4), (9, 1.25), (8, 1.2), (7, 1.15), (6.5, 1.1), (6, 1.1), (5.5, 1.05))
 
 
-def _window_fit(lines) -> str | None:
-    """The largest font size and line height at which the lines fit the 59 x 21 mm window block.
+def address_fit(lines) -> tuple[float, float] | None:
+    """The largest font size (pt) and line height (em) at which the lines fit the 59 x 21 mm
+    window block, or None. Used by the PDF (as CSS, address_style) and the DOCX alike.
 
     An estimate on the safe side (an average character 0.62 em wide, long words broken anywhere)."""
     import math
@@ -55,8 +56,13 @@ def _window_fit(lines) -> str | None:
         per_line = max(1, int(width_mm / (size * pt_mm * 0.62)))
         rows = sum(max(1, math.ceil(len(line) / per_line)) for line in lines)
         if rows * size * leading * pt_mm <= height_mm:
-            return f"font-size: {size}pt; line-height: {leading}"
+            return size, leading
     return None
+
+
+def _window_fit(lines) -> str | None:
+    fit = address_fit(lines)
+    return f"font-size: {fit[0]}pt; line-height: {fit[1]}" if fit else None
 
 
 def fits_window(lines) -> bool:

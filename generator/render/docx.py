@@ -1,9 +1,12 @@
 """Letter -> DOCX from the Word template templates/letter.docx (docxtpl).
 
-The template is kept simple on purpose: each tag typed in one go (Word splits a tag typed with
-formatting changes across runs), no subdocuments, straight quotes. Rendering uses the sandboxed,
-escaping environment. Zip timestamps and core properties are fixed so that the same input gives
-the same bytes.
+The template (made by scripts/make_docx_template.py, restylable in Word) holds the layout of the
+PDF: logo, sender block, return line, the recipient in the envelope window, "Side X af Y". It is
+kept simple on purpose: each tag typed in one go (Word splits a tag typed with formatting changes
+across runs), no subdocuments, straight quotes. Rendering uses the sandboxed, escaping
+environment. After rendering, the recipient block gets the size at which it fits the window (as
+the PDF's |address_style). Zip timestamps and core properties are fixed so that the same input
+gives the same bytes; the properties name the municipality and the letter kind, never a person.
 """
 
 from __future__ import annotations
@@ -13,13 +16,17 @@ import io
 import struct
 from functools import lru_cache
 
+from docx.enum.text import WD_LINE_SPACING
+from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from .. import paths
 from ..documents.model import Letter
+from ..formatting import address_fit
 from .environment import docx_environment
 
 TEMPLATE = "letter.docx"
+RECIPIENT_STYLE = "Modtager"  # the template's style of the address lines (framed paragraphs)
 
 
 @lru_cache(maxsize=None)
@@ -27,19 +34,43 @@ def template_bytes() -> bytes:
     return (paths.TEMPLATES / TEMPLATE).read_bytes()
 
 
+def return_line(letter: Letter) -> str:
+    """The sender's line above the address in the window, at most 70 characters (as in
+    templates/letter.html.j2)."""
+    sender = letter.sender
+    address = sender.postal_address
+    return f"{sender.name}, {address.street}, {address.postcode} {address.city}"[:70]
+
+
 def docx_context(letter: Letter) -> dict:
     return {
         "letter": letter,
         "sender": letter.sender,
         "address_lines": letter.recipient.address_lines,
+        "return_line": return_line(letter),
         "sections": letter.sections,
         "copies_to": letter.copies_to,
     }
 
 
+def fit_recipient(document, lines) -> None:
+    """Set the address lines in the size at which they fit the window, as the PDF does (10 pt,
+    or smaller down to 5.5 pt for a long name or address)."""
+    size, leading = address_fit(lines) or (5.5, 1.05)
+    if size == 10:
+        return  # the template's own size
+    for paragraph in document.paragraphs:
+        if paragraph.style is not None and paragraph.style.style_id == RECIPIENT_STYLE:
+            paragraph.paragraph_format.line_spacing = Pt(size * leading)
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+
+
 def render_docx(letter: Letter) -> bytes:
     document = DocxTemplate(io.BytesIO(template_bytes()))
     document.render(docx_context(letter), jinja_env=docx_environment(), autoescape=True)
+    fit_recipient(document.docx, letter.recipient.address_lines)
     moment = dt.datetime.combine(letter.dated, dt.time(12, 0))
     properties = document.docx.core_properties
     properties.title = letter.title
@@ -49,6 +80,7 @@ def render_docx(letter: Letter) -> bytes:
     properties.modified = moment
     properties.revision = 1
     properties.comments = ""
+    properties.language = "da-DK"
     out = io.BytesIO()
     document.save(out)
     return normalise_zip(out.getvalue(), moment)
