@@ -1,4 +1,4 @@
-"""The letter font: Atkinson Hyperlegible, prepared in templates/fonts/ and embedded whole."""
+"""The letter font: Fira Sans (plain zero, issue 14), prepared in templates/fonts/ and subset per letter."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import io
 
 import pypdf
 import pytest
+from fontTools.pens.pointInsidePen import PointInsidePen
+from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTFont
 
 from generator import paths
@@ -14,6 +16,8 @@ from generator.render.pdf import html_to_pdf
 from conftest import one_line, run_ok
 
 FONTS = paths.TEMPLATES / "fonts"
+FACES = ["FiraSans-Regular.ttf", "FiraSans-Bold.ttf"]
+FAMILY = "Fira-Sans"  # the font name WeasyPrint writes after the subset tag
 DANISH = "æøå ÆØÅ § « » – — „ “ ” ‘ ’ … € é ü"
 
 
@@ -48,7 +52,7 @@ def rendered_examples(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("face", ["AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf"])
+@pytest.mark.parametrize("face", FACES)
 def test_prepared_font_covers_danish_and_is_small(face):
     font = TTFont(FONTS / face)
     cmap = font.getBestCmap()
@@ -58,20 +62,52 @@ def test_prepared_font_covers_danish_and_is_small(face):
     assert font["OS/2"].fsType == 0  # installable embedding: may be embedded in any PDF
     assert "Open Font License" in font["name"].getDebugName(13)
     assert "SIL OPEN FONT LICENSE" in (FONTS / "OFL.txt").read_text(encoding="utf-8")
+    header = (FONTS / "OFL.txt").read_text(encoding="utf-8").split("SIL OPEN FONT LICENSE")[0]
+    assert "Reserved Font Name" not in header  # none declared: the cut may keep the name
+    assert f"{face} <- " in (FONTS / "SOURCE.txt").read_text(encoding="utf-8")  # where it was cut from
+
+
+def crosses_its_middle(font: TTFont, char: str) -> bool:
+    """True when the outline of `char` covers the centre of its bounding box: a slash or a dot
+    through a zero does, a plain oval zero has its counter (white) there."""
+    glyph_set = font.getGlyphSet()
+    name = font.getBestCmap()[ord(char)]
+    glyph = font["glyf"][name]
+    glyph.recalcBounds(font["glyf"])
+    pen = PointInsidePen(glyph_set, ((glyph.xMin + glyph.xMax) / 2, (glyph.yMin + glyph.yMax) / 2))
+    glyph_set[name].draw(pen)
+    return pen.getResult()
+
+
+def contours(font: TTFont, char: str) -> int:
+    pen = RecordingPen()
+    font.getGlyphSet()[font.getBestCmap()[ord(char)]].draw(pen)
+    return sum(1 for operator, _ in pen.value if operator in ("closePath", "endPath"))
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_the_zero_is_plain_not_slashed_or_dotted(face):
+    """Issue 14: "2026" and "§ 100" must not read as "2Ø26" next to Danish Ø. The zero is two
+    contours (an outer and an inner oval) with nothing at its centre; the check itself tells
+    Ø (slashed) from O (plain) in the same font, so it can fail."""
+    font = TTFont(FONTS / face)
+    assert not crosses_its_middle(font, "0") and contours(font, "0") == 2
+    assert not crosses_its_middle(font, "O")
+    assert crosses_its_middle(font, "Ø")  # the test sees a slash where there is one
 
 
 def test_example_letters_embed_only_the_prepared_font(rendered_examples):
     for pdf in rendered_examples.glob("*.pdf"):
         data = pdf.read_bytes()
         fonts = base_fonts(data)
-        assert fonts and all(name.split("+", 1)[1].startswith("Atkinson-Hyperlegible") for name in fonts), fonts
+        assert fonts and all(name.split("+", 1)[1].startswith(FAMILY) for name in fonts), fonts
         assert len(data) < 60_000, "a letter must stay small (Digital Post is billed by size)"
     assert len(list(rendered_examples.glob("*_afgoerelse_*.pdf")) + list(rendered_examples.glob("*klagevejledning*.pdf"))) >= 4
 
 
 def test_danish_letters_and_section_sign_render():
     pdf = html_to_pdf(letter_html(f"Ærø, Søren og Åse: {DANISH} <strong>§ 85, stk. 1</strong>"))
-    assert {name.split("+", 1)[1] for name in base_fonts(pdf)} == {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"}
+    assert {name.split("+", 1)[1] for name in base_fonts(pdf)} == {FAMILY, f"{FAMILY}-Bold"}
     text = page_text(pdf)
     assert "Ærø, Søren og Åse" in text
     assert "æøå ÆØÅ § « » – — „ “ ” ‘ ’ … € é ü" in text
@@ -82,8 +118,8 @@ def test_character_outside_the_font_falls_back_and_stays_small():
     """A name in another script still prints; the fallback font is subset, not embedded whole."""
     pdf = html_to_pdf(letter_html("Łukasz Żółć skriver til os → æøå"))
     fonts = base_fonts(pdf)
-    assert any("Atkinson-Hyperlegible" in name for name in fonts)
-    assert any("Atkinson-Hyperlegible" not in name for name in fonts)  # the system fallback
+    assert any(FAMILY in name for name in fonts)
+    assert any(FAMILY not in name for name in fonts)  # the system fallback
     assert "Łukasz Żółć skriver til os → æøå" in page_text(pdf)
     assert len(pdf) < 40_000
 
