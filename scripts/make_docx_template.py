@@ -14,8 +14,9 @@ table styles, no fonts the letter does not use):
 - word/document.xml: the letter with docxtpl tags. Sender block, return line and recipient are
   paragraphs in frames (w:framePr) at the page positions of templates/letter.css, so Word and
   LibreOffice put the address in the envelope window; they are ordinary text in reading order
-  (a screen reader reads them first, as in the PDF). An empty spacer paragraph of exact height
-  starts the text where the PDF's does (116 mm down on paper letters, 80 mm on digital ones).
+  (a screen reader reads them first, as in the PDF). An empty spacer paragraph of exact height,
+  the first in the body, starts the text where the PDF's does (116 mm down on paper letters,
+  80 mm on digital ones).
 - word/header1.xml: the first page's header, the logo as a floating picture at the PDF's position.
 - word/footer1.xml, footer2.xml: the municipality's name and "Side X af Y" as PAGE and NUMPAGES
   fields on every page (the first page has its own header, so its own footer part too).
@@ -167,14 +168,14 @@ STYLES_XML = (
     + "".join(STYLES) + "</w:styles>"
 )
 
-# --- numbering: one bullet list (ul: 6 mm indent, the bullet outside the text) ------------------
+# --- numbering: one bullet list (ul: text 6 mm in, the bullet just before it, as in the PDF) ---
 
 NUMBERING_XML = (
     XML + f'<w:numbering {NS}>'
     '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="singleLevel"/>'
     '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>'
     '<w:lvlJc w:val="left"/>'
-    f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{tw(6)}"/></w:tabs><w:ind w:left="{tw(6)}" w:hanging="{tw(4)}"/></w:pPr>'
+    f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{tw(6)}"/></w:tabs><w:ind w:left="{tw(6)}" w:hanging="{tw(2.4)}"/></w:pPr>'
     f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>{LANG_XML}</w:rPr>'
     "</w:lvl></w:abstractNum>"
     '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
@@ -241,6 +242,13 @@ def document_xml() -> str:
     last_of_group = f'<w:spacing w:before="0" w:after="{tw(3)}"/>'  # .sender p: 3 mm below
     bold = rpr(bold=True)
     body = [
+        # The spacer comes first: after the framed paragraphs LibreOffice lays it out beside
+        # the frames and the text starts too high (seen on digital letters).
+        tag("{%p if letter.window_envelope %}"),
+        spacer(FIRST_PAGE_PAPER),
+        tag("{%p else %}"),
+        spacer(FIRST_PAGE_DIGITAL),
+        tag("{%p endif %}"),
         # sender block, top right (two groups, as the PDF's two paragraphs)
         para("{{ sender.name }}", "Afsender", sender, bold),
         para("{{ letter.department }}", "Afsender", sender),
@@ -259,12 +267,10 @@ def document_xml() -> str:
         tag("{%p for line in address_lines %}"),
         para("{{ line }}", "Modtager", frame(*RECIPIENT_PAPER)),
         tag("{%p endfor %}"),
-        spacer(FIRST_PAGE_PAPER),
         tag("{%p else %}"),
         tag("{%p for line in address_lines %}"),
         para("{{ line }}", "Modtager", frame(*RECIPIENT_DIGITAL)),
         tag("{%p endfor %}"),
-        spacer(FIRST_PAGE_DIGITAL),
         tag("{%p endif %}"),
         # the text
         para("{{ letter.heading | nobreak }}", "Heading1"),
