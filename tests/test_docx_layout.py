@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 import pdfplumber
@@ -62,7 +63,9 @@ def converted(letters, tmp_path_factory) -> Path:
     return work / "pdf"
 
 
+@lru_cache(maxsize=None)
 def words(pdf: Path, page: int = 0) -> list[dict]:
+    """The runs of text on a page (read once per test run: pdfplumber is slow)."""
     with pdfplumber.open(pdf) as document:
         return document.pages[page].extract_words(keep_blank_chars=True, x_tolerance=1.5)
 
