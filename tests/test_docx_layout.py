@@ -210,6 +210,13 @@ def test_docx_has_only_the_styles_the_letter_uses_and_real_headings(letters):
     assert by_style["Vigtigt"] == ["Vi skal have din klage senest den 17. juni 2026."]  # the deadline stands out
     assert by_style["Modtager"] == ["Fiktiv Værge Hansen", "Prøvegade 3", "9998 Testrup"]
     assert by_style["Returadresse"] == ["Eksempel Kommune, Rådhustorvet 1, 9999 Eksempelby"]
+    # the closing blocks ("Har du spørgsmål?" and its text, "Kopi til") and the paragraph before
+    # them go to a new page together (the PDF's .closing)
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("Har du spørgsmål?") - 1
+    keep = [p.paragraph_format.keep_with_next for p in document.paragraphs]
+    assert keep[start:] == [True] * (len(texts) - start - 1) + [None] and not keep[start - 1]
+    assert texts[-1].startswith("Kopi til: ")
     footer = document.sections[0].footer._element.xml
     assert re.findall(r"<w:instrText[^>]*> (\w+)", footer) == ["PAGE", "NUMPAGES"]
     header = document.sections[0].first_page_header._element.xml

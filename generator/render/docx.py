@@ -67,10 +67,28 @@ def fit_recipient(document, lines) -> None:
                 run.font.size = Pt(size)
 
 
+def keep_closing_together(document, letter: Letter) -> None:
+    """The closing blocks (the last section, e.g. "Har du spørgsmål?", and the "Kopi til" lines)
+    stay whole and go to a new page only with the paragraph before them, as the PDF's `.closing`
+    (templates/letter.css; issue 14: no page holding only "Kopi til"). They are the letter's last
+    paragraphs: counted from the letter, marked "keep with next" and "keep lines together"."""
+    if not letter.sections:
+        return
+    last = letter.sections[-1]
+    count = (1 if last.heading else 0) + len(letter.copies_to)
+    count += sum(len(block.items) if block.kind == "list" else 1 for block in last.blocks)
+    chain = document.paragraphs[-(count + 1):]
+    for paragraph in chain[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
+    for paragraph in chain[1:]:
+        paragraph.paragraph_format.keep_together = True
+
+
 def render_docx(letter: Letter) -> bytes:
     document = DocxTemplate(io.BytesIO(template_bytes()))
     document.render(docx_context(letter), jinja_env=docx_environment(), autoescape=True)
     fit_recipient(document.docx, letter.recipient.address_lines)
+    keep_closing_together(document.docx, letter)
     moment = dt.datetime.combine(letter.dated, dt.time(12, 0))
     properties = document.docx.core_properties
     properties.title = letter.title
