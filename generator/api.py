@@ -331,7 +331,7 @@ def render_case(case: CaseFile, formats: tuple[str, ...] = ("pdf", "docx"), *, s
     from .checks import check_decision
     from .content_root import provenance
     from .documents.decision_letter import build_decision, with_warnings
-    from .output import letter_stem, sha256
+    from .output import file_entry, letter_stem, sha256
     from .parallel import render_letter
 
     built = build_decision(case, source=source, input_sha256=input_sha256)
@@ -346,7 +346,7 @@ def render_case(case: CaseFile, formats: tuple[str, ...] = ("pdf", "docx"), *, s
         record = dict(letter.record, files={}, produced=produced)
         for fmt, data in render_letter(letter, formats).items():
             files.append(RenderedFile(index, f"{stem}.{fmt}", fmt, data, sha256(data)))
-            record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
+            record["files"][fmt] = file_entry(f"{stem}.{fmt}", fmt, data)
         text = dump_json(record)
         data = text.encode("utf-8")
         files.append(RenderedFile(index, f"{stem}.json", "json", data, sha256(data), json.loads(text)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -44,25 +45,60 @@ def nobreak(text: str) -> str:
 _WINDOW_SIZES = ((10, 1.4), (9, 1.25), (8, 1.2), (7, 1.15), (6.5, 1.1), (6, 1.1), (5.5, 1.05))
 
 
-def address_fit(lines) -> tuple[float, float] | None:
+def address_fit(lines) -> tuple[float, float, bool] | None:
     """The largest font size (pt) and line height (em) at which the lines fit the 59 x 21 mm
-    window block, or None. Used by the PDF (as CSS, address_style) and the DOCX alike.
+    window block, and whether every line fits unbroken; None if nothing fits. Used by the PDF (as
+    CSS, address_style) and the DOCX alike (generator/render/docx.py).
 
-    An estimate on the safe side (an average character 0.62 em wide, long words broken anywhere)."""
+    First with every line unbroken (`white-space: nowrap`: "Eksempelvej 12, 2. th." is never
+    split in the window, issue 14), measured with the letter font's advance widths; then, for a
+    line too long for that even at 5.5 pt, with lines broken: an estimate on the safe side (an
+    average character 0.62 em wide, long words broken anywhere)."""
     import math
 
     width_mm, height_mm, pt_mm = 59.0, 21.0, 0.3528
     for size, leading in _WINDOW_SIZES:
+        unbroken = all(_line_em(line) * size * pt_mm <= width_mm - _WINDOW_SLACK_MM for line in lines)
+        if unbroken and len(lines) * size * leading * pt_mm <= height_mm:
+            return size, leading, True
+    for size, leading in _WINDOW_SIZES:
         per_line = max(1, int(width_mm / (size * pt_mm * 0.62)))
         rows = sum(max(1, math.ceil(len(line) / per_line)) for line in lines)
         if rows * size * leading * pt_mm <= height_mm:
-            return size, leading
+            return size, leading, False
     return None
 
 
 def _window_fit(lines) -> str | None:
     fit = address_fit(lines)
-    return f"font-size: {fit[0]}pt; line-height: {fit[1]}" if fit else None
+    if fit is None:
+        return None
+    size, leading, unbroken = fit
+    return f"font-size: {size}pt; line-height: {leading}" + ("; white-space: nowrap" if unbroken else "")
+
+
+_WINDOW_SLACK_MM = 1.0  # kerning and rounding: a line measured at 58 mm still fits 59
+
+
+@lru_cache(maxsize=None)
+def _advances() -> dict[str, float]:
+    """Character -> advance width in em of the letter font (templates/fonts/FiraSans-Regular.ttf);
+    empty when the content root has no such font (then every character counts as 0.62 em)."""
+    from fontTools.ttLib import TTFont
+
+    from . import paths
+
+    path = paths.TEMPLATES / "fonts" / "FiraSans-Regular.ttf"
+    if not path.is_file():
+        return {}
+    font = TTFont(path, lazy=True)
+    upem, widths = font["head"].unitsPerEm, font["hmtx"]
+    return {chr(code): widths[name][0] / upem for code, name in font.getBestCmap().items()}
+
+
+def _line_em(line: str) -> float:
+    advances = _advances()
+    return sum(advances.get(char, 0.62) for char in line)
 
 
 def fits_window(lines) -> bool:

@@ -15,7 +15,7 @@ from .errors import BrevgenError
 from .loading import dump_json, input_files, load_model, read_text
 from .personal import hidden_character_lines
 from .models import GuidanceRequest
-from .output import OutputFolder, letter_stem, sha256
+from .output import OutputFolder, file_entry, letter_stem, sha256
 from .logs import get as get_logger
 from .parallel import RenderPool
 
@@ -60,7 +60,7 @@ def render_letters(named: dict[str, Letter], formats: tuple[str, ...], pool: Ren
         for fmt in formats:
             data = rendered[stem][fmt]
             files[f"{stem}.{fmt}"] = data
-            record["files"][fmt] = {"name": f"{stem}.{fmt}", "sha256": sha256(data)}
+            record["files"][fmt] = file_entry(f"{stem}.{fmt}", fmt, data)
         files[f"{stem}.json"] = dump_json(record).encode("utf-8")
     return files
 

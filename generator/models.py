@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from enum import Enum
 from typing import Literal
@@ -157,6 +159,26 @@ class Role(str, Enum):
     youth = "youth"
 
 
+# A line that is only a floor and door ("2. th.", "st. tv.", "1. sal", "kl."): in a Danish address
+# it belongs on the street line ("Eksempelvej 12, 2. th."). YAML's flow list `[Eksempelvej 12,
+# 2. th.]` splits it at the comma into two lines, and the window would show it on two lines.
+_FLOOR_DOOR = re.compile(r"^(?:st|kl|kld|\d{1,2})\.?(?:\s*(?:th|tv|mf|sal|\d{1,4}[a-z]?))?\.?$", re.IGNORECASE)
+_HOUSE_NUMBER = re.compile(r"\D\s\d{1,4}\s?[A-Za-z]?$")
+
+
+def join_floor_and_door(lines: tuple) -> tuple:
+    """Put a floor-and-door line back on the street line before it (when that ends in a house
+    number): ("Eksempelvej 12", "2. th.") -> ("Eksempelvej 12, 2. th.",)."""
+    out: list = []
+    for line in lines:
+        if (out and isinstance(line, str) and isinstance(out[-1], str)
+                and _FLOOR_DOOR.match(line.strip()) and _HOUSE_NUMBER.search(out[-1].strip())):
+            out[-1] = f"{out[-1].strip()}, {line.strip()}"
+        else:
+            out.append(line)
+    return tuple(out)
+
+
 class Recipient(Model):
     # Lengths bound what the envelope window must hold (59 x 21 mm; formatting.address_style).
     role: Role
@@ -185,7 +207,7 @@ class Recipient(Model):
     @classmethod
     def _visible_lines(cls, value):
         if isinstance(value, (list, tuple)):
-            return tuple(clean_text(v)[0] if isinstance(v, str) else v for v in value)
+            return join_floor_and_door(tuple(clean_text(v)[0] if isinstance(v, str) else v for v in value))
         return value
 
     @model_validator(mode="after")

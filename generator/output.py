@@ -51,6 +51,20 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_entry(name: str, fmt: str, data: bytes) -> dict:
+    """A rendered file as a letter's JSON record lists it: name and SHA-256, and for a PDF its
+    number of pages (issue 14: a sheet more is a cost; remote print bills per sheet)."""
+    entry: dict = {"name": name, "sha256": sha256(data)}
+    if fmt == "pdf":
+        import io
+
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            entry["pages"] = len(pdf.pages)
+    return entry
+
+
 def file_mode(private: bool) -> int:
     """0600 (private) or 0666 (public), less the process umask."""
     umask = os.umask(0)

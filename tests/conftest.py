@@ -25,6 +25,22 @@ def run_ok(*args) -> None:
     assert result.exit_code == 0, result.output
 
 
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory) -> Path:
+    """Every document the bundled examples produce, rendered once per test session (issue 14's
+    tests read them back: layout, PDF/UA, self-contained previews): OUT/letters (every example
+    case, PDF and HTML), OUT/guidance, OUT/transition (the invitation run of the example
+    register) and OUT/leaflets."""
+    out = tmp_path_factory.mktemp("examples")
+    run_ok("letter", EXAMPLES / "cases", "--out", out / "letters", "--format", "pdf,html")
+    run_ok("guidance", EXAMPLES / "guidance", "--out", out / "guidance", "--format", "pdf,html")
+    result = CliRunner().invoke(app, ["transition", "invite", "--register", str(EXAMPLES / "transition" / "register.csv"),
+                                      "--meeting", "2027-02-10", "--out", str(out / "transition")])
+    assert result.exit_code == 1, result.output  # 1: the example register's deliberately bad rows
+    run_ok("leaflet", paths.CONTENT / "leaflets", "--out", out / "leaflets")
+    return out
+
+
 @pytest.fixture
 def run_cli():
     runner = CliRunner()

@@ -13,7 +13,7 @@ from fontTools.ttLib import TTFont
 from generator import paths
 from generator.render.pdf import html_to_pdf
 
-from conftest import one_line, run_ok
+from conftest import one_line
 
 FONTS = paths.TEMPLATES / "fonts"
 FACES = ["FiraSans-Regular.ttf", "FiraSans-Bold.ttf"]
@@ -45,11 +45,9 @@ def letter_html(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered_examples(tmp_path_factory):
-    out = tmp_path_factory.mktemp("letters")
-    for command, examples in (("guidance", "guidance"), ("letter", "cases")):
-        run_ok(command, paths.CONTENT / "examples" / examples, "--out", out, "--format", "pdf")
-    return out
+def rendered_examples(example_output):
+    """The example letters and guidance (conftest's session-wide rendering)."""
+    return [*(example_output / "letters").glob("*.pdf"), *(example_output / "guidance").glob("*.pdf")]
 
 
 @pytest.mark.parametrize("face", FACES)
@@ -97,12 +95,12 @@ def test_the_zero_is_plain_not_slashed_or_dotted(face):
 
 
 def test_example_letters_embed_only_the_prepared_font(rendered_examples):
-    for pdf in rendered_examples.glob("*.pdf"):
+    for pdf in rendered_examples:
         data = pdf.read_bytes()
         fonts = base_fonts(data)
         assert fonts and all(name.split("+", 1)[1].startswith(FAMILY) for name in fonts), fonts
         assert len(data) < 60_000, "a letter must stay small (Digital Post is billed by size)"
-    assert len(list(rendered_examples.glob("*_afgoerelse_*.pdf")) + list(rendered_examples.glob("*klagevejledning*.pdf"))) >= 4
+    assert len([p for p in rendered_examples if "_afgoerelse_" in p.name or "klagevejledning" in p.name]) >= 4
 
 
 def test_danish_letters_and_section_sign_render():

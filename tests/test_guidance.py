@@ -49,7 +49,7 @@ def test_digital_letter_pdf(rendered):
     assert "Side 1 af 1" in text
     with pdfplumber.open(rendered / f"{CITIZEN}.pdf") as pdf:
         links = [link["uri"] for page in pdf.pages for link in page.hyperlinks]
-    assert links == ["https://www.eksempel-kommune.example/klage"]
+    assert links == ["mailto:socialafdeling@eksempel-kommune.example", "https://www.eksempel-kommune.example/klage"]
 
 
 def test_paper_letter_pdf(rendered):

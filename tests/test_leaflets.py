@@ -190,6 +190,35 @@ def test_pdf_hyphenates_danish(tmp_path):
             assert joined in source_words
 
 
+def leaflet_lines(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+
+
+def test_pdf_never_hyphenates_short_words(built):
+    """Issue 14: "no-get", "sa-gen" no more. A hyphen WeasyPrint adds (U+2010) at a line end
+    splits a word of at least 8 letters and leaves at least 3 letters on each line
+    (`hyphenate-limit-chars: 8 3 3`, lang="da")."""
+    splits = []
+    for path in sorted(built.glob("*.pdf")):
+        lines = leaflet_lines(path)
+        for line, following in zip(lines, lines[1:]):
+            if line.endswith("\u2010") and line.split() and following.split():
+                before = re.sub(r"^\W+", "", line.split()[-1][:-1])
+                after = re.match(r"\w*", following.split()[0]).group()
+                splits.append((path.name, before, after))
+    assert splits, "the example leaflets hyphenate some long words"
+    short = [s for s in splits if len(s[1] + s[2]) < 8 or len(s[1]) < 3 or len(s[2]) < 3]
+    assert short == []
+
+
+def test_pdf_leaves_no_short_word_alone_on_a_paragraph_s_last_line(built):
+    """The last word of a paragraph goes to a new line only with the word before it."""
+    alone = [(path.name, line) for path in sorted(built.glob("*.pdf")) for line in leaflet_lines(path)
+             if re.fullmatch(r"\w{1,7}[.!?]", line.strip())]
+    assert alone == []
+
+
 # --- the web page --------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from ..errors import BrevgenError
 from ..loading import dump_json, input_files
-from ..output import sha256, write_all
+from ..output import file_entry, write_all
 from ..processes import processing_times
 from .build import Leaflet, build_leaflet
 from .source import read_leaflet
@@ -57,7 +57,7 @@ def report(leaflet: Leaflet, files: dict[str, bytes]) -> dict:
              "weeks": p.weeks, "times_source": p.times_source, "times_published": p.times_published}
             for p in leaflet.processes
         ],
-        "files": {fmt: {"name": f"{leaflet.stem}.{fmt}", "sha256": sha256(data)} for fmt, data in files.items()},
+        "files": {fmt: file_entry(f"{leaflet.stem}.{fmt}", fmt, data) for fmt, data in files.items()},
     }
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from ..documents.model import Attachment
 from .environment import environment
-from .html import logo_uri
-from .pdf import html_to_pdf
+from .html import logo_uri, preview_css
+from .pdf import fitted, write
 
 TEMPLATE = "attachment.html.j2"
 
 
-def render_attachment_html(doc: Attachment, *, for_print: bool = False) -> str:
+def render_attachment_html(doc: Attachment, *, for_print: bool = False, tight: bool = False) -> str:
     template = environment().get_template(TEMPLATE)
-    return template.render(doc=doc, for_print=for_print, logo_uri=logo_uri(doc.sender.logo))
+    return template.render(doc=doc, for_print=for_print, tight=tight, logo_uri=logo_uri(doc.sender.logo),
+                           preview_css=None if for_print else preview_css())
 
 
 def render_attachment_pdf(doc: Attachment) -> bytes:
-    return html_to_pdf(render_attachment_html(doc, for_print=True))
+    """Tight when that saves a page (render/pdf.py `fitted`): the information letter sent with
+    every transition invitation fits one page."""
+    return write(fitted(lambda tight: render_attachment_html(doc, for_print=True, tight=tight)))

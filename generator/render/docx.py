@@ -56,7 +56,7 @@ def docx_context(letter: Letter) -> dict:
 def fit_recipient(document, lines) -> None:
     """Set the address lines in the size at which they fit the window, as the PDF does (10 pt,
     or smaller down to 5.5 pt for a long name or address)."""
-    size, leading = address_fit(lines) or (5.5, 1.05)
+    size, leading, _unbroken = address_fit(lines) or (5.5, 1.05, False)
     if size == 10:
         return  # the template's own size
     for paragraph in document.paragraphs:

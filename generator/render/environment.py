@@ -16,16 +16,27 @@ from markupsafe import Markup, escape
 from .. import paths
 from ..formatting import FILTERS
 
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)]")
+# Web and e-mail addresses in running text. A trailing full stop, comma etc. ends the sentence,
+# not the address.
+_ADDRESS = re.compile(
+    r"(?P<web>(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)])"
+    r"|(?P<mail>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+)
 
 
 def linkify(text: str) -> Markup:
-    """Escape `text` and turn bare http(s) addresses into links (digital letters only)."""
+    """Escape `text` and make its web and e-mail addresses links (https://..., www...., name@host):
+    in the PDF they become link annotations inside Link elements (PDF/UA), in the preview links.
+    Done here, for every letter and attachment, not per phrase (issue 14)."""
     out, last = [], 0
-    for match in _URL.finditer(text):
+    for match in _ADDRESS.finditer(text):
         out.append(escape(text[last:match.start()]))
-        url = match.group()
-        out.append(Markup('<a href="{0}">{0}</a>').format(url))
+        address = match.group()
+        if match.group("mail"):
+            target = "mailto:" + address
+        else:
+            target = address if address.startswith("http") else "https://" + address
+        out.append(Markup('<a href="{0}">{1}</a>').format(target, address))
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)

@@ -12,18 +12,22 @@ Per process, not per letter: the stylesheet and its fonts (one FontConfiguration
 files are read once), and the logo (generator/render/prepared_image.py: drawn once, replayed).
 The pages are written smaller by generator/render/page_content.py: one-shape background images
 (list bullets) in the page rather than an object each, no zero adjustments in text, 3 decimals.
+
+A letter that would end on a nearly empty page is laid out again, tighter, when that saves the
+page (`fitted`, below).
 """
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Callable
 
 from .. import paths
 from ..documents.model import Letter
 from .fetcher import safe_fetcher
 from .html import render_html_text
-from . import page_content
+from . import artifacts, page_content
 from .prepared_image import ImageCache
 from .weasyprint_loader import load_weasyprint
 
@@ -61,10 +65,68 @@ def layout(html: str, stylesheet_name: str = "letter.css") -> weasyprint.Documen
     )
 
 
+def finish(document: weasyprint.Document, pdf) -> None:
+    """WeasyPrint's finisher hook: running headers and footers as artifacts, printable links
+    (artifacts.py); then the pages written smaller (page_content.py: bullets in the page, fewer
+    digits)."""
+    artifacts.finish(document, pdf)
+    page_content.finish(document, pdf)
+
+
+def write(document: weasyprint.Document) -> bytes:
+    return document.write_pdf(finisher=finish, **OPTIONS)
+
+
 def html_to_pdf(html: str, stylesheet_name: str = "letter.css") -> bytes:
-    # page_content.finish: the pages written smaller (bullets in the page, fewer digits)
-    return layout(html, stylesheet_name).write_pdf(finisher=page_content.finish, **OPTIONS)
+    return write(layout(html, stylesheet_name))
+
+
+# --- near-empty last pages (issue 14) ------------------------------------------------------------
+#
+# A letter whose last page holds only "Kopi til" or "Har du spørgsmål?" costs a sheet (remote print
+# bills per sheet) and looks careless. The closing blocks are kept with the text before them in
+# letter.css; and when the last page of a letter is filled less than NEAR_EMPTY of its text area,
+# the letter is laid out a second time in the tight layout (`body.tight` in letter.css: less space
+# between lines, paragraphs and headings, smaller top and bottom margins after page one; the same
+# 10 pt type). The tight layout is kept only when it has fewer pages. The rule the tests hold
+# every example letter to: the last page holds at least LAST_PAGE_MIN of the text area, unless the
+# tight layout needs as many pages (the letter cannot fit on fewer). Both layouts depend only on
+# the letter, so the same letter still gives the same bytes.
+
+LAST_PAGE_MIN = 0.25  # of the text area's height: the least a last page should hold
+# A tighter trigger than LAST_PAGE_MIN: the fill measured here (line boxes) and from the PDF's
+# glyphs (the tests) differ by a fraction of a line; a letter just above the minimum may also
+# save its sheet.
+NEAR_EMPTY = 1 / 3
+
+
+def last_page_fill(document: weasyprint.Document) -> float:
+    """How much of the last page's text area (content box) the flowed content fills, 0..1: from
+    its top to the bottom of the lowest line or image. Running headers and footers (page margin
+    boxes) do not count."""
+    boxes = weasyprint.formatting_structure.boxes
+    page = document.pages[-1]._page_box  # WeasyPrint's layout tree of the page
+    top, height = page.content_box_y(), page.height
+    bottom = top
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+                bottom = max(bottom, box.position_y + box.margin_height())
+    return max(0.0, min(1.0, (bottom - top) / height))
+
+
+def fitted(render_html: Callable[[bool], str], stylesheet_name: str = "letter.css") -> weasyprint.Document:
+    """The layout of `render_html(tight=False)`, or of `render_html(tight=True)` when the first
+    ends on a nearly empty page and the tight one has fewer pages."""
+    document = layout(render_html(False), stylesheet_name)
+    if len(document.pages) > 1 and last_page_fill(document) < NEAR_EMPTY:
+        tight = layout(render_html(True), stylesheet_name)
+        if len(tight.pages) < len(document.pages):
+            return tight
+    return document
 
 
 def render_pdf(letter: Letter) -> bytes:
-    return html_to_pdf(render_html_text(letter, for_print=True))
+    return write(fitted(lambda tight: render_html_text(letter, for_print=True, tight=tight)))

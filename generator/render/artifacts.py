@@ -1,0 +1,111 @@
+"""PDF/UA details WeasyPrint leaves open, fixed in its finisher hook (issue 14, point 4).
+
+1. Running headers and footers are artifacts. WeasyPrint 70 marks the text of page margin boxes
+   ("Side 1 af 3", the sender's name) as tagged content with an MCID, and builds structure
+   elements for it that it never links into the structure tree (its comment: an Artifact in the
+   tree is only allowed in PDF 2.0). A reader then finds content that belongs to no element. Here
+   every marked-content sequence whose MCID maps to an element the tree does not reach becomes
+   `/Artifact BMC ... EMC` (ISO 32000-1 14.8.2.2, pagination artifacts), its ParentTree entry is
+   emptied and the orphan elements are dropped.
+2. Link annotations get the Print flag (ISO 14289-1 7.18.1 via ISO 32000-1 12.5.3): without it a
+   printed letter and the screen differ, and checkers warn.
+
+It changes the marking of content, never what a page shows (tests compare text and positions).
+"""
+
+from __future__ import annotations
+
+import pydyf
+
+PRINT_FLAG = 4  # annotation flag bit 3: print the annotation
+
+
+def finish(_document, pdf: pydyf.PDF) -> None:
+    root = _resolve(pdf, pdf.catalog.get("StructTreeRoot"))
+    if isinstance(root, pydyf.Dictionary):
+        running_content_as_artifacts(pdf, root)
+    for page in _pages(pdf):
+        for annotation in _resolve(pdf, page.get("Annots")) or ():
+            annotation = _resolve(pdf, annotation)
+            if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link":
+                annotation["F"] = PRINT_FLAG
+
+
+def running_content_as_artifacts(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
+    reachable = _reachable_elements(pdf, root)
+    parent_tree = _resolve(pdf, root.get("ParentTree"))
+    nums = list(parent_tree.get("Nums", ())) if isinstance(parent_tree, dict) else []
+    pages = _pages(pdf)
+    for key, value in zip(nums[0::2], nums[1::2]):
+        if not isinstance(value, pydyf.Array) or not isinstance(key, int) or key >= len(pages):
+            continue  # an annotation's entry (a single element), not a page's MCID array
+        orphans = {mcid for mcid, ref in enumerate(value) if _number(ref) is not None and _number(ref) not in reachable}
+        if not orphans:
+            continue
+        contents = _resolve(pdf, pages[key].get("Contents"))
+        if isinstance(contents, pydyf.Stream):
+            contents.stream[:] = _as_artifacts(contents.stream, orphans)
+        for mcid in orphans:
+            value[mcid] = b"null"
+        while value and value[-1] == b"null":
+            value.pop()
+    for number, obj in enumerate(pdf.objects):
+        if (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"
+                and number not in reachable and obj.free != "f"):
+            obj.free = "f"
+
+
+def _as_artifacts(operators: list, mcids: set[int]) -> list:
+    """`/Tag <</MCID n>> BDC` -> `/Artifact BMC` for each n in `mcids` (WeasyPrint writes the tag,
+    the property list and the operator as three items)."""
+    out: list = []
+    i = 0
+    while i < len(operators):
+        op = operators[i]
+        if (i + 2 < len(operators) and isinstance(operators[i + 1], dict) and operators[i + 2] == b"BDC"
+                and operators[i + 1].get("MCID") in mcids):
+            out.extend(["/Artifact", b"BMC"])
+            i += 3
+            continue
+        out.append(op)
+        i += 1
+    return out
+
+
+def _reachable_elements(pdf: pydyf.PDF, root: pydyf.Dictionary) -> set[int]:
+    seen: set[int] = set()
+    stack = list(_items(root.get("K")))
+    while stack:
+        ref = stack.pop()
+        number = _number(ref)
+        if number is None or number in seen:
+            continue
+        obj = pdf.objects[number]
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("Type") != "/StructElem":
+            continue
+        seen.add(number)
+        stack.extend(_items(obj.get("K")))
+    return seen
+
+
+def _items(value) -> list:
+    if isinstance(value, (list, pydyf.Array)):
+        return list(value)
+    return [] if value is None else [value]
+
+
+def _number(ref) -> int | None:
+    """b'12 0 R' -> 12; anything else (an MCID, a dictionary) -> None."""
+    if isinstance(ref, bytes) and ref.endswith(b" R"):
+        return int(ref.split()[0])
+    return None
+
+
+def _pages(pdf: pydyf.PDF) -> list:
+    kids = list(pdf.pages["Kids"])
+    return [pdf.objects[kids[i]] for i in range(0, len(kids), 3)]  # pydyf keeps "N 0 R" as three items
+
+
+def _resolve(pdf: pydyf.PDF, value):
+    number = _number(value)
+    return pdf.objects[number] if number is not None else value
