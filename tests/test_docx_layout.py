@@ -223,6 +223,21 @@ def test_docx_has_only_the_styles_the_letter_uses_and_real_headings(letters):
     assert 'descr="Eksempel Kommune"' in header and "<a:blip r:embed=" in header  # the logo, with alt text
 
 
+def test_docx_follows_the_pdfs_tight_layout(letters):
+    """The citizen's letter is set tight in the PDF (it saves a nearly empty third page); so is its
+    DOCX: smaller margins and spacing; page one's text still starts at 80 mm."""
+    from docx.shared import Mm
+
+    from generator.render.docx import TIGHT_MARGINS
+
+    for stem, margins in ((PAPER, (20, 22)), (DIGITAL, TIGHT_MARGINS)):
+        document = Document(str(letters / f"{stem}.docx"))
+        section = document.sections[0]
+        assert (round(section.top_margin.mm), round(section.bottom_margin.mm)) == margins, stem
+        spacer = document.paragraphs[0].paragraph_format.line_spacing
+        assert abs(section.top_margin + spacer - Mm(116 if stem == PAPER else 80)) < Mm(0.1), stem
+
+
 def test_docx_metadata_holds_no_personal_data(letters):
     for stem in (PAPER, DIGITAL):
         package = parts(letters / f"{stem}.docx")

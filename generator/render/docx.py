@@ -17,7 +17,7 @@ import struct
 from functools import lru_cache
 
 from docx.enum.text import WD_LINE_SPACING
-from docx.shared import Pt
+from docx.shared import Emu, Mm, Pt
 from docxtpl import DocxTemplate
 
 from .. import paths
@@ -27,6 +27,15 @@ from .environment import docx_environment
 
 TEMPLATE = "letter.docx"
 RECIPIENT_STYLE = "Modtager"  # the template's style of the address lines (framed paragraphs)
+
+# The tight layout of letter.css (`body.tight`, chosen by render/pdf.py only when it saves a
+# nearly empty page): style id -> space before (mm), after (mm), line height (pt, at least).
+TIGHT_STYLES = {
+    "Normal": (0, 1.2, 13), "ListBullet": (0, 1.2, 13), "KopiTil": (3, 1.2, 13),
+    "Heading1": (0, 3, 17.5), "Heading2": (3, 1, 11.5 * 1.3),
+}
+TIGHT_MARGINS = (14, 15)  # @page tight: top and bottom margin (mm); page one keeps 20 mm at the top
+TIGHT_FOOTER = 5.5  # the footer line in the middle of the 15 mm bottom margin (mm from the edge)
 
 
 @lru_cache(maxsize=None)
@@ -84,11 +93,40 @@ def keep_closing_together(document, letter: Letter) -> None:
         paragraph.paragraph_format.keep_together = True
 
 
+def uses_tight(letter: Letter) -> bool:
+    """Whether the PDF of this letter is set in the tight layout (render/pdf.py `fitted`):
+    remembered from rendering the PDF in this process, or laid out now (loads WeasyPrint)."""
+    from . import pdf
+    from .html import render_html_text
+
+    return pdf.uses_tight(lambda tight: render_html_text(letter, for_print=True, tight=tight))
+
+
+def tighten(document) -> None:
+    """The tight layout in Word: less space between lines, paragraphs and headings, smaller
+    margins after page one, as letter.css `body.tight`."""
+    styles = {style.style_id: style for style in document.styles}
+    for style_id, (before, after, line) in TIGHT_STYLES.items():
+        paragraph_format = styles[style_id].paragraph_format
+        paragraph_format.space_before, paragraph_format.space_after = Mm(before), Mm(after)
+        paragraph_format.line_spacing = Pt(line)
+        paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    section = document.sections[0]
+    lowered = Emu(section.top_margin - Mm(TIGHT_MARGINS[0]))  # page one's text still starts as before
+    section.top_margin, section.bottom_margin = Mm(TIGHT_MARGINS[0]), Mm(TIGHT_MARGINS[1])
+    section.footer_distance = Mm(TIGHT_FOOTER)
+    spacer = document.paragraphs[0].paragraph_format  # the first paragraph: the first page's spacer
+    spacer.line_spacing = Emu(spacer.line_spacing + lowered)  # a Length: a plain number means lines
+    spacer.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
+
 def render_docx(letter: Letter) -> bytes:
     document = DocxTemplate(io.BytesIO(template_bytes()))
     document.render(docx_context(letter), jinja_env=docx_environment(), autoescape=True)
     fit_recipient(document.docx, letter.recipient.address_lines)
     keep_closing_together(document.docx, letter)
+    if uses_tight(letter):
+        tighten(document.docx)
     moment = dt.datetime.combine(letter.dated, dt.time(12, 0))
     properties = document.docx.core_properties
     properties.title = letter.title
