@@ -247,4 +247,5 @@ def test_hostile_text_is_printed_literally(tmp_path, run_cli):
     assert "{{ 7*7 }} <script>x</script> & Co" in one_line(window)
     assert "{{ 7*7 }} <script>x</script> & Co" in docx_text(out / f"{GUARDIAN}.docx")
     html = (out / f"{GUARDIAN}.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;" in html and "<script>" not in html and "49" not in html
+    body = html.split("<body", 1)[1]  # the head holds the letter font as base64, where "49" may occur
+    assert "&lt;script&gt;" in body and "<script>" not in html and "49" not in body

@@ -245,7 +245,8 @@ def test_hostile_text_is_printed_literally(tmp_path, run_cli):
     assert f"Kopi til: {HOSTILE}, værge" in citizen_docx
     assert "{% raw %}{{ 7*7 }}{% endraw %} <b>fed</b> & mere." in citizen_docx
     html = (out / "2026-0142_afgoerelse_2-vaerge.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;" in html and "<script>" not in html and "<b>fed" not in html and "49" not in html
+    body = html.split("<body", 1)[1]  # the head holds the letter font as base64, where "49" may occur
+    assert "&lt;script&gt;" in body and "<script>" not in html and "<b>fed" not in html and "49" not in body
 
 
 def test_a_json_case_file_works_like_yaml(tmp_path, run_cli):
