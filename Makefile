@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 
 setup: system $(STAMP)
 
-# Debian packages brevgen and its tests need (libharfbuzz-subset0, Chromium, PostgreSQL, Redis);
+# Debian packages brevgen and its tests need (libharfbuzz-subset0, Chromium, PostgreSQL, Redis,
+# LibreOffice Writer);
 # skipped quickly when present.
 system:
 	@bash scripts/setup_system.sh

@@ -45,8 +45,10 @@ def nobreak(text: str) -> str:
 _WINDOW_SIZES = ((10, 1.4), (9, 1.25), (8, 1.2), (7, 1.15), (6.5, 1.1), (6, 1.1), (5.5, 1.05))
 
 
-def _window_fit(lines) -> str | None:
-    """The largest font size and line height at which the lines fit the 59 x 21 mm window block.
+def address_fit(lines) -> tuple[float, float, bool] | None:
+    """The largest font size (pt) and line height (em) at which the lines fit the 59 x 21 mm
+    window block, and whether every line fits unbroken; None if nothing fits. Used by the PDF (as
+    CSS, address_style) and the DOCX alike (generator/render/docx.py).
 
     First with every line unbroken (`white-space: nowrap`: "Eksempelvej 12, 2. th." is never
     split in the window, issue 14), measured with the letter font's advance widths; then, for a
@@ -58,13 +60,21 @@ def _window_fit(lines) -> str | None:
     for size, leading in _WINDOW_SIZES:
         unbroken = all(_line_em(line) * size * pt_mm <= width_mm - _WINDOW_SLACK_MM for line in lines)
         if unbroken and len(lines) * size * leading * pt_mm <= height_mm:
-            return f"font-size: {size}pt; line-height: {leading}; white-space: nowrap"
+            return size, leading, True
     for size, leading in _WINDOW_SIZES:
         per_line = max(1, int(width_mm / (size * pt_mm * 0.62)))
         rows = sum(max(1, math.ceil(len(line) / per_line)) for line in lines)
         if rows * size * leading * pt_mm <= height_mm:
-            return f"font-size: {size}pt; line-height: {leading}"
+            return size, leading, False
     return None
+
+
+def _window_fit(lines) -> str | None:
+    fit = address_fit(lines)
+    if fit is None:
+        return None
+    size, leading, unbroken = fit
+    return f"font-size: {size}pt; line-height: {leading}" + ("; white-space: nowrap" if unbroken else "")
 
 
 _WINDOW_SLACK_MM = 1.0  # kerning and rounding: a line measured at 58 mm still fits 59

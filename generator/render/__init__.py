@@ -3,8 +3,10 @@
 Engines (Jinja environment, CSS, fonts, DOCX template bytes) are built once per process and
 reused; build them inside a worker process, never before fork() (WeasyPrint is not fork-safe).
 
-Each renderer is imported on first use: a PDF-only run never loads docxtpl and python-docx,
-and a DOCX-only run never loads WeasyPrint (a cold `brevgen` start is mostly imports).
+Each renderer is imported on first use: a PDF-only run never loads docxtpl and python-docx (a
+cold `brevgen` start is mostly imports). The DOCX renderer asks the PDF's layout whether a letter
+is set tight (render/pdf.py `uses_tight`), so a DOCX-only run loads WeasyPrint too; after the
+letter's PDF in the same process the answer is remembered.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ page (`fitted`, below).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from typing import Callable
@@ -120,12 +121,35 @@ def last_page_fill(document: weasyprint.Document) -> float:
 def fitted(render_html: Callable[[bool], str], stylesheet_name: str = "letter.css") -> weasyprint.Document:
     """The layout of `render_html(tight=False)`, or of `render_html(tight=True)` when the first
     ends on a nearly empty page and the tight one has fewer pages."""
-    document = layout(render_html(False), stylesheet_name)
+    html = render_html(False)
+    document = chosen = layout(html, stylesheet_name)
     if len(document.pages) > 1 and last_page_fill(document) < NEAR_EMPTY:
         tight = layout(render_html(True), stylesheet_name)
         if len(tight.pages) < len(document.pages):
-            return tight
-    return document
+            chosen = tight
+    _remember(html, chosen is not document)
+    return chosen
+
+
+# Which layout each letter got (the SHA-256 of its normal print HTML -> tight), for the DOCX
+# renderer, which follows the PDF's choice so that the Word letter has the PDF's pages
+# (generator/render/docx.py). Rendered PDF first, DOCX second (as jobs do), the layout is not
+# done twice. Per process, bounded.
+_CHOSEN: dict[str, bool] = {}
+
+
+def _remember(html: str, tight: bool) -> None:
+    if len(_CHOSEN) > 4096:
+        _CHOSEN.clear()
+    _CHOSEN[hashlib.sha256(html.encode("utf-8")).hexdigest()] = tight
+
+
+def uses_tight(render_html: Callable[[bool], str]) -> bool:
+    """Whether `fitted` chooses the tight layout for this document (remembered, or laid out now)."""
+    key = hashlib.sha256(render_html(False).encode("utf-8")).hexdigest()
+    if key not in _CHOSEN:
+        fitted(render_html)
+    return _CHOSEN[key]
 
 
 def render_pdf(letter: Letter) -> bytes:
