@@ -7,10 +7,14 @@
    every marked-content sequence whose MCID maps to an element the tree does not reach becomes
    `/Artifact BMC ... EMC` (ISO 32000-1 14.8.2.2, pagination artifacts), its ParentTree entry is
    emptied and the orphan elements are dropped.
-2. Link annotations get the Print flag (ISO 14289-1 7.18.1 via ISO 32000-1 12.5.3): without it a
+2. A list item's body is an LBody. With the marker inside the first line (letter.css and
+   leaflet.css put it there, so that it is drawn in tag order), WeasyPrint gives the LI its Lbl
+   and then the text directly; ISO 32000-1 14.8.4.3.3 wants Lbl and LBody as its children. The
+   children after the Lbl are moved into a new LBody element.
+3. Link annotations get the Print flag (ISO 14289-1 7.18.1 via ISO 32000-1 12.5.3): without it a
    printed letter and the screen differ, and checkers warn.
 
-It changes the marking of content, never what a page shows (tests compare text and positions).
+It changes the marking and structure of content, never what a page shows.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ def finish(_document, pdf: pydyf.PDF) -> None:
     root = _resolve(pdf, pdf.catalog.get("StructTreeRoot"))
     if isinstance(root, pydyf.Dictionary):
         running_content_as_artifacts(pdf, root)
+        list_bodies(pdf, root)
     for page in _pages(pdf):
         for annotation in _resolve(pdf, page.get("Annots")) or ():
             annotation = _resolve(pdf, annotation)
@@ -53,6 +58,27 @@ def running_content_as_artifacts(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None
         if (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"
                 and number not in reachable and obj.free != "f"):
             obj.free = "f"
+
+
+def list_bodies(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
+    """Every LI: its children other than Lbl (and LBody) go into one LBody."""
+    for number in sorted(_reachable_elements(pdf, root)):
+        item = pdf.objects[number]
+        if item.get("S") != "/LI":
+            continue
+        kids = _items(item.get("K"))
+        kinds = [_resolve(pdf, kid).get("S") if _number(kid) is not None else None for kid in kids]
+        if "/LBody" in kinds:
+            continue
+        body_kids = [kid for kid, kind in zip(kids, kinds) if kind != "/Lbl"]
+        if not body_kids or any(_number(kid) is None for kid in body_kids):
+            continue  # nothing to wrap, or marked content straight in the LI (not made by WeasyPrint)
+        # No /Pg: optional, and its children carry their own (a few bytes less per item).
+        body = pydyf.Dictionary({"S": "/LBody", "K": pydyf.Array(body_kids), "P": item.reference})
+        pdf.add_object(body)
+        for kid in body_kids:
+            _resolve(pdf, kid)["P"] = body.reference
+        item["K"] = pydyf.Array([kid for kid, kind in zip(kids, kinds) if kind == "/Lbl"] + [body.reference])
 
 
 def _as_artifacts(operators: list, mcids: set[int]) -> list:
