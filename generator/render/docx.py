@@ -5,7 +5,8 @@ PDF: logo, sender block, return line, the recipient in the envelope window, "Sid
 kept simple on purpose: each tag typed in one go (Word splits a tag typed with formatting changes
 across runs), no subdocuments, straight quotes. Rendering uses the sandboxed, escaping
 environment. After rendering, the recipient block gets the size at which it fits the window (as
-the PDF's |address_style). Zip timestamps and core properties are fixed so that the same input
+the PDF's |address_style), the closing blocks are kept with the text before them, and a letter
+the PDF sets in its tight layout gets the same spacing and margins. Zip timestamps and core properties are fixed so that the same input
 gives the same bytes; the properties name the municipality and the letter kind, never a person.
 """
 
