@@ -18,6 +18,7 @@ The staging folder survives only a killed process; the transition batch resumes 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -25,6 +26,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .errors import BrevgenError
 from .models import Role
@@ -94,6 +96,24 @@ def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
         raise
 
 
+@contextlib.contextmanager
+def open_atomic(path: Path, private: bool = True) -> Iterator[BinaryIO]:
+    """A file written piece by piece (a manifest of any length), complete or absent, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = Path(name)
+    try:
+        os.fchmod(fd, file_mode(private))
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 class OutputFolder:
     """`with OutputFolder(out) as folder: folder.put("a.pdf", data) ...`: moved in at a clean exit.
 
@@ -155,6 +175,16 @@ class OutputFolder:
                                "shorten the case number")
         try:
             write_atomic(path, data, private)
+        except OSError as exc:
+            raise _os_problem(self.out / relative, exc) from None
+        self._puts[relative] = private
+
+    @contextlib.contextmanager
+    def stream(self, relative: str, private: bool = True) -> Iterator[BinaryIO]:
+        """Stage one file written piece by piece (moved in at commit), e.g. a streamed manifest."""
+        try:
+            with open_atomic(self.staging / relative, private) as handle:
+                yield handle
         except OSError as exc:
             raise _os_problem(self.out / relative, exc) from None
         self._puts[relative] = private
