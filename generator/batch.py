@@ -196,8 +196,14 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     recorded = read_manifest(out / "manifest.csv")
     info = render_attachment_pdf(plan.information)
     folder.put(plan.information_name, info)
-    final: dict[str, Path] = {}  # file -> where its bytes are now (output or staging folder)
-    shas: dict[str, str] = {}  # file -> SHA-256 of those bytes
+    # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder):
+    # the bookkeeping that grows with the batch is kept small.
+    shas: dict[str, str] = {}  # file -> SHA-256 of its final bytes
+    staged: set[str] = set()
+
+    def final(name: str) -> Path:
+        return (folder.staging if name in staged else out) / name
+
     parts = PrintParts(plan, out, folder, info, final)
     pending: list[int] = []  # addressees whose letter is rendered now
     reasons: Counter = Counter()
@@ -209,8 +215,9 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         if all(d.reuse_from is not None for d in decisions.values()):
             kept += 1
             for name, decision in decisions.items():
-                final[name], shas[name] = decision.reuse_from, decision.sha
+                shas[name] = decision.sha
                 if decision.staged:
+                    staged.add(name)
                     folder.adopt(name)
             parts.letter_done(index)
             continue
@@ -228,7 +235,8 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         for fmt, name in plan.files_of(addressee).items():
             folder.put(name, rendered[fmt])
             write_atomic(folder.staging / SIDECARS / name, sidecar_text(plan.fingerprints[index], rendered[fmt]))
-            final[name], shas[name] = folder.staged(name), sha256(rendered[fmt])
+            shas[name] = sha256(rendered[fmt])
+            staged.add(name)
         written += 1
         log.info("letter written", extra={"stem": addressee.stem(plan.meeting.date)})
         reporter.advance(addressee.stem(plan.meeting.date))
@@ -249,7 +257,7 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
 
     # Letters of people no longer invited (left the register, moved, changed format) leave the
     # active set: moved to withdrawn/, never left beside the manifest or put in a bundle.
-    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in final)
+    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in shas)
     for name in withdrawn:
         folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
 
@@ -313,7 +321,8 @@ class PrintParts:
     (its letters' files and SHA-256s, the attachment's SHA-256, BUNDLE_FORMAT) differs from the
     one in print_parts.csv, or from the sidecar of a part a killed run staged."""
 
-    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: bytes, final: dict[str, Path]):
+    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: bytes,
+                 final: Callable[[str], Path]):
         from .delivery.remote_print import check_pdf, requirements
 
         self.plan, self.out, self.folder, self.attachment, self.final = plan, out, folder, attachment, final
@@ -358,7 +367,7 @@ class PrintParts:
         for index in part.members:
             a = self.plan.addressees[index]
             name = self.plan.files_of(a)["pdf"]
-            data = self.final[name].read_bytes()  # the final bytes, checked fresh
+            data = self.final(name).read_bytes()  # the final bytes, checked fresh
             problems = check_pdf(data) + self.attachment_problems
             if problems:
                 self.rejected.extend([name, part.channel, problem] for problem in problems)

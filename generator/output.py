@@ -217,15 +217,18 @@ class OutputFolder:
         """Move every staged file into place; on any failure undo the moves already made."""
         done: list[tuple[Path, Path | None, Path]] = []  # (target, backup or None, source)
         backups = self.staging / ".replaced"
-        moves = [(self.out / old, self.out / new) for old, new in self._retire.items()]
-        moves += [(self.out / rel, self.staging / ".removed" / rel) for rel in sorted(self._remove)
-                  if (self.out / rel).is_file() and rel not in self._puts]
-        moves += [(self.staging / rel, self.out / rel) for rel in self._puts]
+
+        def moves() -> Iterator[tuple[Path, Path]]:  # made as they are needed: a batch has many
+            yield from ((self.out / old, self.out / new) for old, new in self._retire.items())
+            yield from ((self.out / rel, self.staging / ".removed" / rel) for rel in sorted(self._remove)
+                        if (self.out / rel).is_file() and rel not in self._puts)
+            yield from ((self.staging / rel, self.out / rel) for rel in self._puts)
+
         try:
-            for source, target in moves:
+            for source, target in moves():
                 if target.is_dir():
                     raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
-            for source, target in moves:
+            for source, target in moves():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 backup = None
                 if target.exists():
@@ -234,7 +237,7 @@ class OutputFolder:
                     os.replace(target, backup)
                 done.append((target, backup, source))
                 os.replace(source, target)
-            _fsync_folders({target.parent for _, target in moves})
+            _fsync_folders({target.parent for _, target in moves()})
         except OSError as exc:
             self._undo(done)
             self._discard()
