@@ -103,7 +103,15 @@ def case_schema() -> dict[str, Any]:
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # "text", "number", "money" or "date"
+    type: str  # "text", "int", "number", "money", "date" or "choice" (generator/params.py)
+    label: str | None = None  # Danish, for the form
+    rate: str | None = None  # money from the rate table: may be left empty
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+    @property
+    def optional(self) -> bool:
+        return not self.required or self.rate is not None
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,8 @@ class PhraseChoice:
         p = self.phrase
         return {
             "id": p.id, "version": p.version, "title": p.title, "slot": self.slot, "text": p.text,
-            "parts": list(p.parts), "params": [{"name": x.name, "type": x.type} for x in self.params],
+            "parts": list(p.parts), "params": [{"name": x.name, "type": x.type, "label": x.label, "rate": x.rate, "required": not x.optional,
+                        "choices": list(x.choices)} for x in self.params],
             "cites": list(p.cites), "provisions": list(p.provisions), "decision_types": list(p.decision_types),
             "valid_from": p.valid_from.isoformat(), "valid_to": p.valid_to.isoformat() if p.valid_to else None,
             "owner": p.owner, "reviewed": p.reviewed.isoformat(),
@@ -149,11 +158,9 @@ def phrase_params(phrase: Phrase, library: PhraseLibrary | None = None) -> tuple
     through `kroner` is an amount, through a date filter a date, anything else text."""
     library = library or default_library()
     declared = getattr(phrase, "params", None)
-    if declared:
-        items = declared.items() if isinstance(declared, dict) else ((p.name, p) for p in declared)
-        # A parameter tied to the rate table (`rate:`) is filled from it, not by the caseworker.
-        return tuple(Param(name, str(getattr(spec, "type", spec) or "text")) for name, spec in items
-                     if not getattr(spec, "rate", None))
+    if declared:  # typed parameters (generator/params.py); rate-tied ones are optional
+        return tuple(Param(name, "int" if spec.type == "integer" else spec.type, spec.label, spec.rate, spec.required,
+                           tuple(spec.choices)) for name, spec in declared.items())
     if phrase.parts:
         found: dict[str, Param] = {}
         for part in phrase.parts:

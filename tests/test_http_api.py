@@ -98,6 +98,10 @@ def test_phrases_that_fit_a_provision_and_decision(server):
     assert response.status_code == 200, response.text
     phrases = response.json()
     assert phrases and all(p["slot"] for p in phrases)
+    granted = client.get("/api/v1/phrases", params={"provision": "sel-85", "decision": "partly_granted", "dated": "2026-11-23"},
+                         headers=auth(tokens["all"])).json()
+    timer = next(p for p in granted if p["id"] == "begrundelse.valgt.timer")  # typed parameters, as the form shows them
+    assert [(x["name"], x["type"], x["required"]) for x in timer["params"]] == [("timer", "int", True), ("niveau", "int", True)]
     unknown = client.get("/api/v1/phrases", params={"provision": "sel-999", "decision": "rejected"}, headers=auth(tokens["all"]))
     assert unknown.status_code == 422 and unknown.json()["problems"][0]["field"] == "provision"
 

@@ -164,3 +164,23 @@ def test_every_page_passes_axe(page: Page):
     expect(page.frame_locator("iframe.letter").locator("body")).to_contain_text("Testrupvej")
     page.goto("/nope")
     assert_accessible(page)
+
+
+def test_failed_save_is_said_not_hidden(page: Page):
+    """When a save fails (server error or lost connection), the caseworker is told at once,
+    and the message goes when a later save succeeds: an old preview never passes as current."""
+    log_in(page)
+    page.goto("/sager/ny")
+    page.get_by_label("Bestemmelse").select_option("sel-85")
+    page.get_by_label("Afgørelse").select_option("rejected")
+    page.get_by_label("Sagsnummer").fill("2026-0901")
+    page.get_by_role("button", name="Opret brev").click()
+    page.wait_for_url("**/sager/*")
+    page.route("**/gem", lambda route: route.fulfill(status=500, body="fejl"))
+    page.get_by_label("Der er søgt om").fill("socialpædagogisk støtte")
+    problem = page.locator("#save-problem")
+    expect(problem).to_contain_text("kunne ikke gemmes")
+    assert_accessible(page)
+    page.unroute("**/gem")
+    page.get_by_label("Der er søgt om").fill("socialpædagogisk støtte 2 timer om ugen")
+    expect(problem).to_have_count(0)

@@ -175,13 +175,22 @@ def render_case(case: CaseFile, request: Request,
     return RenderResponse(letters=list(letters.values()), warnings=[_finding(f) for f in checked.warnings])
 
 
+class ParamOut(BaseModel):
+    name: str
+    type: str = Field(description="text, int, number, money, date or choice")
+    label: str | None = Field(None, description="Danish label for a form")
+    rate: str | None = Field(None, description="the rate-table entry that fills it when left empty")
+    required: bool = True
+    choices: list[str] = []
+
+
 class PhraseOut(BaseModel):
     id: str
     version: int | str
     title: str | None = None
     slot: str
     text: str | None = None
-    params: list[dict[str, str]]
+    params: list[ParamOut]
     cites: list[str]
 
 

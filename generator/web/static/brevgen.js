@@ -84,6 +84,30 @@
     });
   }
 
+  // A failed save (server error, lost connection) must not leave an old preview that looks
+  // current: say so above it, in Danish, until the next save succeeds.
+  function saveProblem(text) {
+    var preview = document.getElementById("preview");
+    if (!preview) { return; }
+    var note = document.getElementById("save-problem");
+    if (!text) { if (note) { note.remove(); } return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "save-problem";
+      note.className = "save-problem";
+      note.setAttribute("role", "alert");
+      preview.insertAdjacentElement("beforebegin", note);
+    }
+    note.textContent = text;
+  }
+  document.addEventListener("htmx:responseError", function () {
+    saveProblem("Ændringen kunne ikke gemmes, og forhåndsvisningen er ikke opdateret. Prøv igen om lidt; kontakt IT, hvis det bliver ved.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    saveProblem("Der er ingen forbindelse til brevgen, så ændringen er ikke gemt. Prøv igen om lidt.");
+  });
+  document.addEventListener("htmx:afterSwap", function () { saveProblem(""); });
+
   document.addEventListener("DOMContentLoaded", markFields);
   document.addEventListener("htmx:afterSwap", markFields);
 })();
