@@ -8,8 +8,8 @@ flight, each letter built again as it is sent) and stage it as soon as it is don
 print-bundle part as soon as its last letter is final -> stage the manifest (streamed), error
 report and summary -> move everything in.
 
-Every phase takes time in proportion to the number of letters, and memory that does not grow
-with it beyond a few hundred bytes of bookkeeping per letter (ids and hashes): no phase holds
+Every phase takes time in proportion to the number of letters, and memory that grows with it
+only by the bookkeeping of each letter (register row, ids, SHA-256s: about 6 KB): no phase holds
 more than one part's letters (issue 17; docs/robustness.md, "Batch size").
 
 All or nothing: every file is staged and moved into the output folder only when the whole run
