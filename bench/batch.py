@@ -73,11 +73,11 @@ def measure(letters: int, workers: int, work: Path) -> dict:
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"brevgen transition invite exited {process.returncode}: {process.stderr.read().decode()[-2000:]}")
-    bundle = work / "out" / "print_bundle.pdf"
+    bundles = sorted((work / "out").glob("print_bundle*.pdf"))  # every part of every postage class
     with (work / "out" / "manifest.csv").open(encoding="utf-8") as handle:
         paper = sum(1 for row in csv.DictReader(handle) if row["channel"] != "digital" and row["file"].endswith(".pdf"))
     return {"seconds": seconds, "peak_mb": peak / 1024, "bundle_phase_mb": tail_peak / 1024,
-            "bundle_kb_per_letter": bundle.stat().st_size / 1024 / max(paper, 1) if bundle.exists() else None}
+            "bundle_kb_per_letter": sum(b.stat().st_size for b in bundles) / 1024 / max(paper, 1) if bundles else None}
 
 
 def tree_size(pid: int) -> int:

@@ -2,9 +2,15 @@
 
 Stages: read the register and schedule (bad rows become the error report) -> choose who gets
 a letter -> build every letter from the texts (a text error stops the run before anything is
-written) -> render the information letter once -> render each invitation (in worker
-processes with `--workers`) and stage it as soon as it is done -> stage the manifest, print
-bundle, error report and summary -> move everything in.
+written; each letter is kept only as its fingerprint) -> render the information letter once ->
+render each invitation (in worker processes with `--workers`, a bounded window of letters in
+flight, each letter built again as it is sent) and stage it as soon as it is done; stage each
+print-bundle part as soon as its last letter is final -> stage the manifest (streamed), error
+report and summary -> move everything in.
+
+Every phase takes time in proportion to the number of letters, and memory that grows with it
+only by the bookkeeping of each letter (register row, ids, SHA-256s: about 6 KB): no phase holds
+more than one part's letters (issue 17; docs/robustness.md, "Batch size").
 
 All or nothing: every file is staged and moved into the output folder only when the whole run
 succeeded (output.OutputFolder); a failing run leaves the folder as it was.
@@ -12,25 +18,31 @@ succeeded (output.OutputFolder); a failing run leaves the folder as it was.
 Resume (resume.py): a letter is reused only when it is exactly what this run would write (its
 input fingerprint and SHA-256 match the manifest, or the sidecar of a killed run's staged
 letter); otherwise it is rendered again and the summary says how many and why. Letters of people
-no longer invited are moved to withdrawn/. The manifest and bundle are built from the final bytes.
+no longer invited are moved to withdrawn/. The manifest and bundle parts are built from the final
+bytes; a part is rebuilt only when its letters' bytes changed (PrintParts).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import hashlib
+import io
 import os
 import sys
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, deque
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
+
+import pikepdf
 
 from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
 from .logs import get as get_logger
 from .output import OutputFolder, sha256, write_atomic
 from .parallel import RenderPool
-from .personal import csv_bytes
+from .personal import csv_bytes, csv_cell
 from .printing import print_bundle
 from .register import Register, read_register
 from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
@@ -46,14 +58,19 @@ STOP_AFTER_ENV = "BREVGEN_STOP_AFTER"
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything decided and built before rendering (letters included); nothing written yet."""
+    """Everything decided before rendering; nothing written yet.
+
+    Every letter was built once while planning (so a text error stops the run early) and is
+    kept only as its input fingerprint and title: a letter is built again when it is sent to a
+    worker, so the run never holds every letter at once (issue 17)."""
 
     register: Register
     schedule: Schedule
     meeting: Meeting
     dated: dt.date
     addressees: tuple[Addressee, ...]
-    letters: tuple[Letter, ...]  # one per addressee, same order
+    fingerprints: tuple[str, ...]  # per addressee, same order: the letter's input fingerprint (resume.py)
+    titles: tuple[str, ...]  # per addressee: the letter's title (no personal data)
     information: Attachment
     formats: tuple[str, ...]
     channels: dict = None  # person id -> ResolvedChannel (delivery/channels.py)
@@ -70,6 +87,12 @@ class Plan:
         stem = addressee.stem(self.meeting.date)
         return {fmt: f"{LETTERS}/{stem}.{fmt}" for fmt in self.formats}
 
+    def letter(self, index: int) -> Letter:
+        """The letter to addressee `index`, built from the texts (the same letter every time)."""
+        a = self.addressees[index]
+        return invitation_letter(a, self.meeting, self.schedule, self.dated,
+                                 custody_count=len(self.register.custody.get(a.youth.person_id, [])))
+
 
 def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | None, docx: bool) -> Plan:
     """Load and check everything, and build every letter, so a text error stops the run early."""
@@ -78,18 +101,25 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
     register = read_register(register_path)
     dated = letter_date(meeting.date)
     people, channels = resolve_channels(tuple(addressees(register, meeting.date)))
-    return Plan(
+    plan = Plan(
         register=register,
         schedule=schedule,
         meeting=meeting,
         dated=dated,
         addressees=people,
-        letters=tuple(invitation_letter(a, meeting, schedule, dated, custody_count=len(register.custody.get(a.youth.person_id, [])))
-                      for a in people),
+        fingerprints=(),
+        titles=(),
         information=information_attachment(schedule, dated),
         formats=("pdf", "docx") if docx else ("pdf",),
         channels=channels,
     )
+    fingerprints, titles = [], []
+    for index in range(len(people)):
+        letter = plan.letter(index)
+        fingerprints.append(fingerprint(letter, plan.formats))
+        titles.append(sys.intern(letter.title))
+    log.info("phase done", extra={"phase": "plan", "letters": len(people)})
+    return replace(plan, fingerprints=tuple(fingerprints), titles=tuple(titles))
 
 
 def resolve_channels(people: tuple[Addressee, ...]) -> tuple[tuple[Addressee, ...], dict]:
@@ -157,30 +187,41 @@ def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], No
     """Render what is missing or stale into the staging folder, then move the whole run in at once."""
     with OutputFolder(out, keep_staged=True) as folder:
         yield from _invite(plan, out, folder, pool, echo)
+        log.info("phase started", extra={"phase": "commit"})
+    log.info("phase done", extra={"phase": "commit"})
 
 
 def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
+    log.info("phase started", extra={"phase": "resume-check"})
     recorded = read_manifest(out / "manifest.csv")
-    planned: dict[str, str] = {}  # file -> input fingerprint
-    final: dict[str, Path] = {}  # file -> where its bytes are now (output or staging folder)
-    pending: list[tuple[Addressee, Letter]] = []
+    info = render_attachment_pdf(plan.information)
+    folder.put(plan.information_name, info)
+    # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder):
+    # the bookkeeping that grows with the batch is kept small.
+    shas: dict[str, str] = {}  # file -> SHA-256 of its final bytes
+    staged: set[str] = set()
+
+    def final(name: str) -> Path:
+        return (folder.staging if name in staged else out) / name
+
+    parts = PrintParts(plan, out, folder, info, final)
+    pending: list[int] = []  # addressees whose letter is rendered now
     reasons: Counter = Counter()
     damaged: list[str] = []
     kept = 0
-    for addressee, letter in zip(plan.addressees, plan.letters):
-        fp = fingerprint(letter, plan.formats)
-        decisions = {}
-        for name in plan.files_of(addressee).values():
-            planned[name] = fp
-            decisions[name] = decide(name, fp, out, folder.staging, recorded)
+    for index, addressee in enumerate(plan.addressees):
+        fp = plan.fingerprints[index]
+        decisions = {name: decide(name, fp, out, folder.staging, recorded) for name in plan.files_of(addressee).values()}
         if all(d.reuse_from is not None for d in decisions.values()):
             kept += 1
             for name, decision in decisions.items():
-                final[name] = decision.reuse_from
+                shas[name] = decision.sha
                 if decision.staged:
+                    staged.add(name)
                     folder.adopt(name)
+            parts.letter_done(index)
             continue
-        pending.append((addressee, letter))
+        pending.append(index)
         why = next(d.reason for d in decisions.values() if d.reuse_from is None)
         reasons[why] += 1
         damaged += [name for name, d in decisions.items() if d.reason == DAMAGED]
@@ -188,34 +229,42 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     stop_after = int(os.environ.get(STOP_AFTER_ENV, "0") or 0)
     written = 0
 
-    def store(addressee: Addressee, rendered: dict[str, bytes]) -> None:
+    def store(index: int, rendered: dict[str, bytes]) -> None:
         nonlocal written
+        addressee = plan.addressees[index]
         for fmt, name in plan.files_of(addressee).items():
             folder.put(name, rendered[fmt])
-            write_atomic(folder.staging / SIDECARS / name, sidecar_text(planned[name], rendered[fmt]))
-            final[name] = folder.staged(name)
+            write_atomic(folder.staging / SIDECARS / name, sidecar_text(plan.fingerprints[index], rendered[fmt]))
+            shas[name] = sha256(rendered[fmt])
+            staged.add(name)
         written += 1
         log.info("letter written", extra={"stem": addressee.stem(plan.meeting.date)})
         reporter.advance(addressee.stem(plan.meeting.date))
         if stop_after and written >= stop_after:
             os._exit(3)  # the test hook: die like a killed process, without clean-up
+        parts.letter_done(index)
 
+    log.info("phase started", extra={"phase": "render", "letters": len(pending)})
     with Reporter(len(pending), echo) as reporter:
-        for addressee, rendered in pool.render_all(pending, plan.formats):
-            store(addressee, rendered)
+        # Letters are built as they are sent to the workers (in plan order), and each print-bundle
+        # part is written as soon as its last letter is: one part at a time between results.
+        for index, rendered in pool.render_all(((i, plan.letter(i)) for i in pending), plan.formats):
+            store(index, rendered)
+            del rendered
+            parts.write_ready(limit=1)
+    log.info("phase started", extra={"phase": "reports"})
+    parts.write_ready()
 
     # Letters of people no longer invited (left the register, moved, changed format) leave the
     # active set: moved to withdrawn/, never left beside the manifest or put in a bundle.
-    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in planned)
+    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in shas)
     for name in withdrawn:
         folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
 
-    info = render_attachment_pdf(plan.information)
-    folder.put(plan.information_name, info)
     folder.put("errors.csv", errors_csv(plan.register))
-    contents = {name: path.read_bytes() for name, path in final.items()}  # the final bytes, checked fresh
-    folder.put("manifest.csv", manifest_csv(plan, contents, planned, sha256(info)))
-    bundle_lines = write_print_bundles(plan, folder, contents, info)
+    with folder.stream("manifest.csv") as handle:
+        write_csv(handle, manifest_rows(plan, shas, parts.letter_part, sha256(info)))
+    bundle_lines = parts.finish()
     folder.put("summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
     yield from plan.channel_warnings()
@@ -231,50 +280,159 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     yield from bundle_lines
     yield from register_warning_lines(plan.register)
     yield from summary_lines(plan)
-    yield f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {', '.join(BUNDLES.values())}, {REJECTED}, {plan.information_name}, {LETTERS}/"
+    yield (f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {PARTS_MANIFEST}, print_bundle_CLASS-NNNN.pdf, "
+           f"{REJECTED}, {plan.information_name}, {LETTERS}/")
 
 
 # --- remote print ------------------------------------------------------------------------------
 
-# One bundle per postage class: a quick letter is paid and handled apart from ordinary post.
-BUNDLES = {"post": "print_bundle_post.pdf", "quickpost": "print_bundle_quickpost.pdf"}
+# Print bundles per postage class (a quick letter is paid and handled apart from ordinary post),
+# in parts of at most `bundle_parts.max_letters` letters (content/remote_print.yaml).
+CLASSES = ("post", "quickpost")
+PART_NAME = "print_bundle_{channel}-{number:04d}.pdf"
+PARTS_MANIFEST = "print_parts.csv"
 REJECTED = "print_rejected.csv"
-OLD_BUNDLE = "print_bundle.pdf"  # one bundle for all classes, before postage classes were kept apart
+# Bundles of earlier versions: one bundle for all classes, then one whole bundle per class.
+OLD_BUNDLES = ("print_bundle.pdf", "print_bundle_post.pdf", "print_bundle_quickpost.pdf")
+# Part of every part's input fingerprint: raise it when print_bundle writes other bytes for the
+# same letters, so every part is rebuilt once.
+BUNDLE_FORMAT = "1"
 
 
-def write_print_bundles(plan: Plan, folder: OutputFolder, contents: dict[str, bytes], attachment: bytes) -> list[str]:
-    """Check every paper letter against the remote-print requirements, bundle those that pass per
-    postage class, and report those that fail (left out, never printed unseen). Staged, like
-    everything else of the run; bundles this run does not make are removed at commit."""
-    from .delivery.remote_print import check_pdf
+@dataclass
+class Part:
+    name: str
+    channel: str
+    number: int
+    members: list[int]  # addressee indexes, in plan order
+    remaining: int = 0  # members whose letter is not final yet
+    letters: int = 0  # members that passed the remote-print checks (in the file)
+    pages: int = 0
+    sha: str = ""
+    fingerprint: str = ""
+    written: bool = False  # written now (False: kept from an earlier or killed run)
+    done: bool = False
 
-    attachment_problems = check_pdf(attachment, window_page=False)
-    by_class: dict[str, list[bytes]] = {channel: [] for channel in BUNDLES}
-    rejected: list[list[object]] = [["file", "channel", "problem"]]
-    for a in plan.addressees:
-        if not a.person.channel.is_paper:
-            continue
-        name = plan.files_of(a)["pdf"]
-        data = contents[name]
-        problems = check_pdf(data) + [f"{plan.information_name}: {p}" for p in attachment_problems]
-        if problems:
-            rejected.extend([name, a.person.channel.value, problem] for problem in problems)
+
+class PrintParts:
+    """The print bundles of one run, in parts: which letters go in which part (decided before
+    anything is rendered, in plan order, so the same letters give the same parts), and each part
+    written as soon as its letters are final. A part is rebuilt only when its input fingerprint
+    (its letters' files and SHA-256s, the attachment's SHA-256, BUNDLE_FORMAT) differs from the
+    one in print_parts.csv, or from the sidecar of a part a killed run staged."""
+
+    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: bytes,
+                 final: Callable[[str], Path]):
+        from .delivery.remote_print import check_pdf, requirements
+
+        self.plan, self.out, self.folder, self.attachment, self.final = plan, out, folder, attachment, final
+        self.rules = requirements().bundle_parts
+        self.attachment_problems = [f"{plan.information_name}: {p}" for p in check_pdf(attachment, window_page=False)]
+        self.attachment_sha = sha256(attachment)
+        self.recorded = read_manifest(out / PARTS_MANIFEST)
+        self.by_class: dict[str, list[Part]] = {channel: [] for channel in CLASSES}
+        self.part_of: dict[int, Part] = {}
+        for index, a in enumerate(plan.addressees):
+            if not a.person.channel.is_paper:
+                continue
+            parts = self.by_class[a.person.channel.value]
+            if not parts or len(parts[-1].members) >= self.rules.max_letters:
+                number = len(parts) + 1
+                parts.append(Part(PART_NAME.format(channel=a.person.channel.value, number=number),
+                                  a.person.channel.value, number, []))
+            parts[-1].members.append(index)
+            parts[-1].remaining += 1
+            self.part_of[index] = parts[-1]
+        self.ready: deque[Part] = deque()
+        self.rejected: list[list[object]] = []  # file, channel, problem
+        self.letter_part: dict[str, str] = {}  # letter file -> the part file it is printed in
+
+    def letter_done(self, index: int) -> None:
+        part = self.part_of.get(index)
+        if part is not None:
+            part.remaining -= 1
+            if part.remaining == 0:
+                self.ready.append(part)
+
+    def write_ready(self, limit: int | None = None) -> None:
+        while self.ready and (limit is None or limit > 0):
+            self._write(self.ready.popleft())
+            limit = None if limit is None else limit - 1
+
+    def _write(self, part: Part) -> None:
+        from .delivery.remote_print import check_pdf
+
+        digest = hashlib.sha256(f"{BUNDLE_FORMAT}|{self.attachment_sha}\n".encode())
+        letters: list[bytes] = []  # one part's letters at most, never the batch's
+        for index in part.members:
+            a = self.plan.addressees[index]
+            name = self.plan.files_of(a)["pdf"]
+            data = self.final(name).read_bytes()  # the final bytes, checked fresh
+            problems = check_pdf(data) + self.attachment_problems
+            if problems:
+                self.rejected.extend([name, part.channel, problem] for problem in problems)
+                continue
+            digest.update(f"{name} {sha256(data)}\n".encode())
+            letters.append(data)
+            self.letter_part[name] = part.name
+        part.done, part.letters = True, len(letters)
+        if not letters:
+            return  # every letter of the part failed the checks: no file (an old one is removed)
+        part.fingerprint = digest.hexdigest()
+        decision = decide(part.name, part.fingerprint, self.out, self.folder.staging, self.recorded)
+        if decision.reuse_from is not None:
+            if decision.staged:
+                self.folder.adopt(part.name)
+            with pikepdf.open(decision.reuse_from) as pdf:
+                part.pages = len(pdf.pages)
+            part.sha = decision.sha
         else:
-            by_class[a.person.channel.value].append(data)
-    lines = []
-    for channel, name in BUNDLES.items():
-        if not by_class[channel]:
-            folder.remove(name)
-            continue
-        bundle, pages = print_bundle(by_class[channel], attachment)
-        folder.put(name, bundle)
-        lines.append(f"print bundle {channel}: {len(by_class[channel])} letters, {pages} pages ({name})")
-    folder.remove(OLD_BUNDLE)  # a stale mixed bundle must not be printed by mistake
-    folder.put(REJECTED, _csv(rejected))
-    failed = {row[0] for row in rejected[1:]}
-    if failed:
-        lines.append(f"left out of the print bundles, failing the remote-print checks: {len(failed)} letter(s), see {REJECTED}")
-    return lines
+            bundle, part.pages = print_bundle(letters, self.attachment)
+            del letters
+            self.folder.put(part.name, bundle)
+            write_atomic(self.folder.staging / SIDECARS / part.name, sidecar_text(part.fingerprint, bundle))
+            part.sha, part.written = sha256(bundle), True
+        log.info("print part", extra={"part": part.name, "letters": part.letters, "pages": part.pages,
+                                      "written": part.written})
+
+    def finish(self) -> list[str]:
+        """The parts' manifest and the rejected list are staged; bundles of earlier runs this run
+        does not make are removed at commit. Returns the lines for the summary."""
+        self.write_ready()
+        made = {part.name for parts in self.by_class.values() for part in parts if part.letters}
+        for path in sorted(self.out.glob("print_bundle*.pdf")):
+            if path.name not in made:
+                self.folder.remove(path.name)  # a stale bundle or part must not be printed by mistake
+        rows: list[list[object]] = [["file", "channel", "part", "letters", "pages", "sheets", "sha256",
+                                     "input_fingerprint", "first_letter", "last_letter"]]
+        lines = []
+        written = kept = 0
+        for channel, parts in self.by_class.items():
+            parts = [part for part in parts if part.letters]
+            for part in parts:
+                names = [n for n in (self.plan.files_of(self.plan.addressees[i])["pdf"] for i in part.members)
+                         if self.letter_part.get(n) == part.name]
+                rows.append([part.name, channel, part.number, part.letters, part.pages, part.pages // 2, part.sha,
+                             part.fingerprint, names[0], names[-1]])
+                written, kept = written + part.written, kept + (not part.written)
+                if part.pages // 2 > self.rules.max_sheets:
+                    lines.append(f"warning: {part.name}: {part.pages // 2} sheets, more than {self.rules.max_sheets} "
+                                 "(bundle_parts in content/remote_print.yaml: lower max_letters)")
+            if parts:
+                letters, pages = sum(p.letters for p in parts), sum(p.pages for p in parts)
+                span = parts[0].name if len(parts) == 1 else f"{parts[0].name} .. {parts[-1].name}"
+                lines.append(f"print bundle {channel}: {letters} letters, {pages} pages in {len(parts)} part(s) of at "
+                             f"most {self.rules.max_letters} letters ({span})")
+        lines.append(f"print bundle parts written now: {written}; kept unchanged: {kept}")
+        if kept:
+            lines.extend(f"rewritten print bundle part: {part.name}" for parts in self.by_class.values()
+                         for part in parts if part.written)
+        self.folder.put(PARTS_MANIFEST, _csv(rows))
+        self.folder.put(REJECTED, _csv([["file", "channel", "problem"], *self.rejected]))
+        failed = {row[0] for row in self.rejected}
+        if failed:
+            lines.append(f"left out of the print bundles, failing the remote-print checks: {len(failed)} letter(s), see {REJECTED}")
+        return lines
 
 
 def _files(folder: Path) -> list[Path]:
@@ -297,17 +455,30 @@ def errors_csv(register: Register) -> bytes:
     return _csv([["row", "field", "problem"], *[[e.row, e.field, e.problem] for e in register.errors]])
 
 
-def manifest_csv(plan: Plan, contents: dict[str, bytes], planned: dict[str, str], info_sha: str) -> bytes:
-    """One row per file: ids, role, channel, file, SHA-256, input fingerprint; never a name, address or CPR number."""
-    rows: list[list[object]] = [["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256",
-                                 "channel_source", "title", "attachment_title", "input_fingerprint"]]
-    for a, letter in zip(plan.addressees, plan.letters):
+MANIFEST_HEADER = ["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256",
+                   "channel_source", "title", "attachment_title", "input_fingerprint", "print_part"]
+
+
+def manifest_rows(plan: Plan, shas: dict[str, str], letter_part: dict[str, str], info_sha: str) -> Iterator[list[object]]:
+    """One row per file: ids, role, channel, file, SHA-256, input fingerprint, and the print-bundle
+    part it is printed in (blank: digital, or left out by the checks); never a name, address or CPR number."""
+    yield MANIFEST_HEADER
+    for index, a in enumerate(plan.addressees):
         source = plan.channels[a.person.person_id].source if plan.channels else "register"
         for name in plan.files_of(a).values():
-            rows.append([a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
-                         sha256(contents[name]), plan.information_name, info_sha,
-                         source, letter.title, plan.information.title, planned[name]])
-    return _csv(rows)
+            yield [a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
+                   shas[name], plan.information_name, info_sha, source, plan.titles[index], plan.information.title,
+                   plan.fingerprints[index], letter_part.get(name, "")]
+
+
+def write_csv(handle, rows: Iterable[Iterable[object]]) -> None:
+    """Rows streamed into a binary file, cells neutralised as in personal.csv_bytes."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    text.flush()
+    text.detach()
 
 
 def channel_counts(plan: Plan) -> Counter:

@@ -18,6 +18,7 @@ The staging folder survives only a killed process; the transition batch resumes 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -25,6 +26,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .errors import BrevgenError
 from .models import Role
@@ -108,6 +110,24 @@ def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
         raise
 
 
+@contextlib.contextmanager
+def open_atomic(path: Path, private: bool = True) -> Iterator[BinaryIO]:
+    """A file written piece by piece (a manifest of any length), complete or absent, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = Path(name)
+    try:
+        os.fchmod(fd, file_mode(private))
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 class OutputFolder:
     """`with OutputFolder(out) as folder: folder.put("a.pdf", data) ...`: moved in at a clean exit.
 
@@ -173,6 +193,16 @@ class OutputFolder:
             raise _os_problem(self.out / relative, exc) from None
         self._puts[relative] = private
 
+    @contextlib.contextmanager
+    def stream(self, relative: str, private: bool = True) -> Iterator[BinaryIO]:
+        """Stage one file written piece by piece (moved in at commit), e.g. a streamed manifest."""
+        try:
+            with open_atomic(self.staging / relative, private) as handle:
+                yield handle
+        except OSError as exc:
+            raise _os_problem(self.out / relative, exc) from None
+        self._puts[relative] = private
+
     def adopt(self, relative: str, private: bool = True) -> None:
         """A file already staged (by a killed run) is moved in at commit as well."""
         self._puts[relative] = private
@@ -201,15 +231,18 @@ class OutputFolder:
         """Move every staged file into place; on any failure undo the moves already made."""
         done: list[tuple[Path, Path | None, Path]] = []  # (target, backup or None, source)
         backups = self.staging / ".replaced"
-        moves = [(self.out / old, self.out / new) for old, new in self._retire.items()]
-        moves += [(self.out / rel, self.staging / ".removed" / rel) for rel in sorted(self._remove)
-                  if (self.out / rel).is_file() and rel not in self._puts]
-        moves += [(self.staging / rel, self.out / rel) for rel in self._puts]
+
+        def moves() -> Iterator[tuple[Path, Path]]:  # made as they are needed: a batch has many
+            yield from ((self.out / old, self.out / new) for old, new in self._retire.items())
+            yield from ((self.out / rel, self.staging / ".removed" / rel) for rel in sorted(self._remove)
+                        if (self.out / rel).is_file() and rel not in self._puts)
+            yield from ((self.staging / rel, self.out / rel) for rel in self._puts)
+
         try:
-            for source, target in moves:
+            for source, target in moves():
                 if target.is_dir():
                     raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
-            for source, target in moves:
+            for source, target in moves():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 backup = None
                 if target.exists():
@@ -218,7 +251,7 @@ class OutputFolder:
                     os.replace(target, backup)
                 done.append((target, backup, source))
                 os.replace(source, target)
-            _fsync_folders({target.parent for _, target in moves})
+            _fsync_folders({target.parent for _, target in moves()})
         except OSError as exc:
             self._undo(done)
             self._discard()

@@ -109,10 +109,30 @@ class RenderPool:
             for key, letter in jobs:
                 yield key, render_letter(letter, formats)
             return
-        futures = {self._executor.submit(render_letter, letter, formats): key for key, letter in jobs}
+        # At most `window` letters in flight: the letters are built as they are sent (the caller
+        # passes a generator) and their bytes are taken as they come, so memory does not grow
+        # with the batch (issue 17). The window keeps every worker busy while this process
+        # writes files and builds print-bundle parts between results.
+        window = max(16, 8 * self.workers)
+        pending = iter(jobs)
+        futures: dict[concurrent.futures.Future, Key] = {}
+
+        def fill() -> None:
+            while len(futures) < window:
+                try:
+                    key, letter = next(pending)
+                except StopIteration:
+                    return
+                futures[self._executor.submit(render_letter, letter, formats)] = key
+
         try:
-            for future in concurrent.futures.as_completed(futures):
-                key = futures.pop(future)  # drop the finished future, and the letter's bytes with it
-                yield key, future.result()
+            fill()
+            while futures:
+                done, _ = concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    key = futures.pop(future)  # drop the finished future, and the letter's bytes with it
+                    result = future.result()
+                    fill()
+                    yield key, result
         finally:
             self._close()

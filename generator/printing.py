@@ -1,4 +1,4 @@
-"""The print bundle for remote printing: all paper letters in one PDF, duplex-safe.
+"""The print bundle for remote printing: paper letters in one PDF (one part of a batch), duplex-safe.
 
 Each letter starts on an odd page, and so does the attachment after it (a blank page is
 inserted after a part with an odd page count), so no sheet carries two recipients' pages.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 from functools import lru_cache
+from typing import Iterable
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -22,17 +23,20 @@ from . import paths
 # run; qpdf does it in under a second (bench/RESULTS.md, benchmark 4).
 
 
-def print_bundle(letters: list[bytes], attachment: bytes | None = None) -> tuple[bytes, int]:
-    """One PDF of `letters`, each followed by `attachment`; returns the bytes and page count."""
+def print_bundle(letters: Iterable[bytes], attachment: bytes | None = None) -> tuple[bytes, int]:
+    """One PDF of `letters`, each followed by `attachment`; returns the bytes and page count.
+
+    Call it per part (batch.py, content/remote_print.yaml `bundle_parts`), never for a whole
+    batch: qpdf's page list costs more per page the more pages the document already has
+    (appending the 2,000th letter took 3 times as long as the 250th), so one bundle of n letters
+    took time in n squared and held every letter in memory (issue 17). `letters` is read one at a
+    time; each letter is closed once its pages are copied."""
     bundle = pikepdf.new()
     shared = pikepdf.open(io.BytesIO(attachment)) if attachment else None
     taken = _TakenStreams(bundle)
     for letter in letters:
         with pikepdf.open(io.BytesIO(letter)) as source:
-            first = len(bundle.pages)
-            _append(bundle, source)
-            for page in bundle.pages[first:]:
-                taken.take(page.obj)  # so the letter can be closed now, not at save
+            _append(bundle, source, taken)
         if shared is not None:
             _append(bundle, shared)
     bundle.docinfo["/Title"] = "Printfil - breve til fjernprint"
@@ -43,10 +47,16 @@ def print_bundle(letters: list[bytes], attachment: bytes | None = None) -> tuple
     return out.getvalue(), len(bundle.pages)
 
 
-def _append(bundle: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+def _append(bundle: pikepdf.Pdf, source: pikepdf.Pdf, taken: _TakenStreams | None = None) -> None:
+    """`source`'s pages at the end of `bundle` (and a blank back if their count is odd). With
+    `taken`, each page's streams are copied now, so the source can be closed at once."""
+    count = 0
     for page in source.pages:
         bundle.pages.append(page)
-    if len(source.pages) % 2:
+        count += 1
+        if taken is not None:
+            taken.take(bundle.pages[-1].obj)
+    if count % 2:
         left, bottom, right, top = (float(v) for v in source.pages[-1].mediabox)
         bundle.add_blank_page(page_size=(right - left, top - bottom))
 

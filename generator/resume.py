@@ -61,6 +61,7 @@ class Decision:
     reuse_from: Path | None  # the file to reuse (in the output or staging folder), or None: render
     staged: bool = False  # the reusable file is in the staging folder
     reason: str = ""  # why it is rendered
+    sha: str = ""  # SHA-256 of the reusable file (checked now)
 
 
 def decide(relative: str, fp: str, out: Path, staging: Path, recorded: dict[str, tuple[str, str]]) -> Decision:
@@ -68,7 +69,7 @@ def decide(relative: str, fp: str, out: Path, staging: Path, recorded: dict[str,
     if staged.is_file() and sidecar.is_file():
         want_fp, _, want_sha = sidecar.read_text(encoding="utf-8").partition(" ")
         if want_fp == fp and sha256(staged.read_bytes()) == want_sha.strip():
-            return Decision(staged, staged=True)
+            return Decision(staged, staged=True, sha=want_sha.strip())
     current = out / relative
     if not current.is_file():
         return Decision(None, reason=NEW)
@@ -79,7 +80,7 @@ def decide(relative: str, fp: str, out: Path, staging: Path, recorded: dict[str,
         return Decision(None, reason=CHANGED)
     if sha256(current.read_bytes()) != recorded_sha:
         return Decision(None, reason=DAMAGED)
-    return Decision(current)
+    return Decision(current, sha=recorded_sha)
 
 
 def sidecar_text(fp: str, data: bytes) -> bytes:

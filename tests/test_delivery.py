@@ -469,7 +469,7 @@ def test_a_paper_letter_failing_the_checks_is_left_out_of_the_bundle_and_reporte
     assert "recipient block" in rejected[0]["problem"] and long_address not in rejected[0]["problem"]
     assert "print bundle post: 2 letters" in output and "left out of the print bundles" in output
     assert "print bundle quickpost: 1 letters" in output
-    with pikepdf.open(tmp_path / "t" / "print_bundle_post.pdf") as bundle:
+    with pikepdf.open(tmp_path / "t" / "print_bundle_post-0001.pdf") as bundle:
         text = b"".join(page.Contents.read_bytes() for page in bundle.pages if "/Contents" in page.obj)
     assert len(bundle.pages) == 8  # two letters of two pages, each with the two-page information letter
 

@@ -114,5 +114,5 @@ def test_batch_through_two_workers_survives_a_killed_worker(redis_url, tmp_path)
     assert letters(out) == letters(local)
     bundles = sorted(p.name for p in local.glob("print_bundle*.pdf"))
     assert bundles
-    for name in ("manifest.csv", "summary.csv", *bundles):
+    for name in ("manifest.csv", "summary.csv", "print_parts.csv", *bundles):
         assert (out / name).read_bytes() == (local / name).read_bytes(), name

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pypdf
 import pytest
 
 from conftest import EXAMPLES, MM, docx_text, one_line, pdf_text
+from generator import paths
 
 REGISTER = EXAMPLES / "transition" / "register.csv"
 MEETING = "2027-02-10"
@@ -116,7 +118,8 @@ def test_the_information_letter_is_written_once_and_says_what_changes_at_18(run)
     assert reader.trailer["/Root"]["/Lang"] == "da" and "/StructTreeRoot" in reader.trailer["/Root"]
 
 
-BUNDLES = {"post": "print_bundle_post.pdf", "quickpost": "print_bundle_quickpost.pdf"}
+# One part per postage class: the example has fewer paper letters than a part holds.
+BUNDLES = {"post": "print_bundle_post-0001.pdf", "quickpost": "print_bundle_quickpost-0001.pdf"}
 
 
 @pytest.mark.parametrize("channel", ["post", "quickpost"])
@@ -213,6 +216,105 @@ def test_resume_after_a_kill_finishes_without_changing_or_duplicating_a_letter(r
     assert not list(tmp_path.rglob("*.part")) and not staged.exists()
     again = invite("--out", str(tmp_path))
     assert "written now: 0; already there (kept unchanged): 8" in again.stdout
+
+
+# --- print bundles in parts (issue 17) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def one_letter_parts(tmp_path_factory) -> tuple[Path, Path, str]:
+    """A copy of the content root whose print-bundle parts hold one letter each (the bound is data,
+    content/remote_print.yaml), and a run of the example register with it."""
+    root = tmp_path_factory.mktemp("root")
+    for name in ("content", "phrases", "templates"):
+        shutil.copytree(paths.CONTENT.parent / name, root / name)
+    rules = root / "content" / "remote_print.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "  max_letters: 200\n" in text
+    rules.write_text(text.replace("  max_letters: 200\n", "  max_letters: 1\n"), encoding="utf-8")
+    out = tmp_path_factory.mktemp("parts")
+    result = invite("--out", str(out), "--root", str(root))
+    assert result.returncode == FINDINGS, result.stderr
+    return root, out, result.stdout
+
+
+PARTS = ["print_bundle_post-0001.pdf", "print_bundle_post-0002.pdf", "print_bundle_post-0003.pdf",
+         "print_bundle_quickpost-0001.pdf"]
+
+
+def parts_manifest(out: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((out / "print_parts.csv").read_text(encoding="utf-8"))))
+
+
+def part_stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("print_bundle*.pdf")}
+
+
+def test_print_bundles_in_parts_each_with_its_manifest_section_and_checksum(run, one_letter_parts):
+    _, out, stdout = one_letter_parts
+    assert sorted(p.name for p in out.glob("print_bundle*.pdf")) == PARTS
+    assert "print bundle post: 3 letters, 12 pages in 3 part(s) of at most 1 letters" in stdout
+    rows = parts_manifest(out)
+    assert [r["file"] for r in rows] == PARTS
+    letters = manifest(out)
+    for row in rows:
+        data = (out / row["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha256"]  # the checksum, recomputed
+        with pikepdf.open(out / row["file"]) as pdf:
+            assert int(row["pages"]) == len(pdf.pages) == 2 * int(row["sheets"])
+        section = [r["file"] for r in letters if r["print_part"] == row["file"]]
+        assert section == [row["first_letter"]] == [row["last_letter"]] and row["letters"] == "1"
+        assert letters[[r["file"] for r in letters].index(section[0])]["channel"] == row["channel"]
+        assert one_line(pdf_text(out / row["file"])).count("Invitation til cafémøde") == 1
+    # The parts in plan order (young person's id, then the custody holders): the same letters,
+    # in the same order, as the one part of the default bound.
+    post = [r["file"] for r in letters if r["channel"] == "post"]
+    assert [r["first_letter"] for r in rows if r["channel"] == "post"] == post
+    clean, _ = run
+    assert [r["print_part"] for r in manifest(clean) if r["channel"] == "post"] == [BUNDLES["post"]] * 3
+    assert sum(int(r["pages"]) for r in rows if r["channel"] == "post") == len(pikepdf.open(clean / BUNDLES["post"]).pages)
+    assert [r["file"] for r in letters if not r["print_part"]] == [r["file"] for r in letters if r["channel"] == "digital"]
+
+
+def test_a_rerun_with_one_letter_changed_rewrites_only_that_letters_part(one_letter_parts, tmp_path):
+    root, done, _ = one_letter_parts
+    out = tmp_path / "out"
+    shutil.copytree(done, out)  # copy2: the same modification times
+    before = part_stamps(out)
+    rows = REGISTER.read_text(encoding="utf-8").splitlines()
+    changed = [row.replace("Prøvegade 3", "Rettet Adresse 77") if row.startswith("F1002,") else row for row in rows]
+    assert changed != rows
+    register = tmp_path / "register.csv"
+    register.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    command = [str(BREVGEN), "--root", str(root), "transition", "invite", "--register", str(register), "--meeting",
+               MEETING, "--out", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == FINDINGS, result.stderr
+    assert "written now: 1; already there (kept unchanged): 7" in result.stdout
+    assert "print bundle parts written now: 1; kept unchanged: 3" in result.stdout
+    assert "rewritten print bundle part: print_bundle_post-0001.pdf" in result.stdout
+    after = part_stamps(out)
+    assert {name for name in PARTS if after[name] != before[name]} == {"print_bundle_post-0001.pdf"}
+    assert "Rettet Adresse 77" in pdf_text(out / "print_bundle_post-0001.pdf")
+    for row in parts_manifest(out):
+        assert hashlib.sha256((out / row["file"]).read_bytes()).hexdigest() == row["sha256"]
+
+
+def test_a_killed_run_keeps_the_parts_it_finished_and_resumes_to_the_same_bytes(one_letter_parts, tmp_path):
+    root, clean, _ = one_letter_parts
+    # Letters are written in plan order: the third is the first paper letter, so part post-0001
+    # is staged before the run dies after its fourth letter.
+    killed = invite("--out", str(tmp_path), "--root", str(root), env={"BREVGEN_STOP_AFTER": "4"})
+    assert killed.returncode == 3
+    staged = tmp_path / ".brevgen-staging" / "print_bundle_post-0001.pdf"
+    assert staged.is_file()
+    stamp = staged.stat().st_mtime_ns
+    resumed = invite("--out", str(tmp_path), "--root", str(root))
+    assert resumed.returncode == FINDINGS, resumed.stderr
+    assert "print bundle parts written now: 3; kept unchanged: 1" in resumed.stdout
+    assert (tmp_path / "print_bundle_post-0001.pdf").stat().st_mtime_ns == stamp  # taken over, not rebuilt
+    for name in [*PARTS, "print_parts.csv", "manifest.csv"]:
+        assert (tmp_path / name).read_bytes() == (clean / name).read_bytes(), name  # deterministic parts
 
 
 def test_workers_render_the_same_letters(run, tmp_path):

@@ -49,6 +49,17 @@ class RecipientBlock(Model):
     tolerance_mm: float = Field(ge=0)
 
 
+class BundleParts(Model):
+    """How large one print-bundle file may be (issue 17): parts of at most `max_letters` letters,
+    which at the letters' usual length stays within `max_sheets` duplex sheets; a part that does
+    not is still written, with a warning to lower `max_letters`."""
+
+    max_letters: int = Field(ge=1)
+    max_sheets: int = Field(ge=1)
+    confirmed: bool = False
+    why: str = Field(min_length=1)
+
+
 class RemotePrint(Model):
     source: str
     checked: dt.date
@@ -58,6 +69,7 @@ class RemotePrint(Model):
     return_address_max_chars: int
     margin_mm: float
     margin_confirmed: bool = False
+    bundle_parts: BundleParts
 
 
 @lru_cache(maxsize=1)

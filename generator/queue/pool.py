@@ -10,6 +10,7 @@ from ..errors import BrevgenError
 
 Key = TypeVar("Key")
 POLL_SECONDS = 0.05
+WINDOW = 256  # letters on the queue at a time, per run
 
 
 class CeleryPool:
@@ -33,10 +34,21 @@ class CeleryPool:
         version = root_version()
         task = self.app.tasks["brevgen.render_letter"]
         pending = {}
-        for number, (key, letter) in enumerate(jobs, start=1):
-            name = key if isinstance(key, str) else f"letter {number}"  # for logs; never personal data
-            result = task.apply_async(args=(name, letter, tuple(formats), version))
-            pending[result.id] = (key, result)
+        queued = enumerate(jobs, start=1)
+
+        def fill() -> None:
+            # At most WINDOW letters on the queue at a time: letters are built as they are sent
+            # and the run's memory does not grow with the batch (issue 17).
+            while len(pending) < WINDOW:
+                try:
+                    number, (key, letter) = next(queued)
+                except StopIteration:
+                    return
+                name = key if isinstance(key, str) else f"letter {number}"  # for logs; never personal data
+                result = task.apply_async(args=(name, letter, tuple(formats), version))
+                pending[result.id] = (key, result)
+
+        fill()
         deadline = time.monotonic() + self.timeout
         while pending:
             done = [task_id for task_id, (_, result) in pending.items() if result.ready()]
@@ -47,8 +59,11 @@ class CeleryPool:
                 except Exception as exc:
                     raise BrevgenError(f"queue: a letter failed on a worker: {exc}") from None
                 result.forget()
+                fill()
                 yield key, rendered
-            if not done:
+            if done:
+                deadline = time.monotonic() + self.timeout
+            else:
                 if time.monotonic() > deadline:
                     raise BrevgenError(f"queue: {len(pending)} letter(s) not rendered within {self.timeout:.0f} s; "
                                        "are workers running (`brevgen worker`)?")
