@@ -1,7 +1,10 @@
 """The print bundle for remote printing: paper letters in one PDF (one part of a batch), duplex-safe.
 
-Each letter starts on an odd page, and so does the attachment after it (a blank page is
-inserted after a part with an odd page count), so no sheet carries two recipients' pages.
+Each recipient's set (the letter, then the attachment sent with it) starts on an odd page: a
+blank back is inserted after a set with an odd page count, so no sheet carries two recipients'
+pages. Inside a set the attachment follows the letter directly, on the back of its last page when
+that page is a front: it is the same recipient's, and remote print bills per sheet (a one-page
+invitation and the one-page information letter take one sheet, not two; issue 14).
 The letters keep their own layout (address in the window field of page one). The attachment
 is read once, so its fonts and content are stored once however many letters carry it.
 """
@@ -34,31 +37,34 @@ def print_bundle(letters: Iterable[bytes], attachment: bytes | None = None) -> t
     bundle = pikepdf.new()
     shared = pikepdf.open(io.BytesIO(attachment)) if attachment else None
     taken = _TakenStreams(bundle)
+    pages = 0
     for letter in letters:
         with pikepdf.open(io.BytesIO(letter)) as source:
-            _append(bundle, source, taken)
+            pages += _append(bundle, source, taken)
         if shared is not None:
-            _append(bundle, shared)
+            pages += _append(bundle, shared)
+        if pages % 2:  # the next recipient starts on a new sheet
+            left, bottom, right, top = (float(v) for v in bundle.pages[-1].mediabox)
+            bundle.add_blank_page(page_size=(right - left, top - bottom))
+            pages += 1
     bundle.docinfo["/Title"] = "Printfil - breve til fjernprint"
     out = io.BytesIO()
     # The same letters give the same bytes; object streams pack the many small objects (page and
     # structure dictionaries) of every letter compressed, about a third off the bundle (issue 18).
     bundle.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue(), len(bundle.pages)
+    return out.getvalue(), pages
 
 
-def _append(bundle: pikepdf.Pdf, source: pikepdf.Pdf, taken: _TakenStreams | None = None) -> None:
-    """`source`'s pages at the end of `bundle` (and a blank back if their count is odd). With
-    `taken`, each page's streams are copied now, so the source can be closed at once."""
+def _append(bundle: pikepdf.Pdf, source: pikepdf.Pdf, taken: _TakenStreams | None = None) -> int:
+    """`source`'s pages at the end of `bundle`; returns their count. With `taken`, each page's
+    streams are copied now, so the source can be closed at once."""
     count = 0
     for page in source.pages:
         bundle.pages.append(page)
         count += 1
         if taken is not None:
             taken.take(bundle.pages[-1].obj)
-    if count % 2:
-        left, bottom, right, top = (float(v) for v in source.pages[-1].mediabox)
-        bundle.add_blank_page(page_size=(right - left, top - bottom))
+    return count
 
 
 FONT_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")

@@ -123,7 +123,7 @@ BUNDLES = {"post": "print_bundle_post-0001.pdf", "quickpost": "print_bundle_quic
 
 
 @pytest.mark.parametrize("channel", ["post", "quickpost"])
-def test_print_bundle_per_postage_class_starts_each_letter_and_its_attachment_on_an_odd_page(run, channel):
+def test_print_bundle_per_postage_class_starts_each_recipient_on_a_new_sheet(run, channel):
     out, _ = run
     assert not (out / "print_bundle.pdf").exists()  # quick letters are never mixed with ordinary post
     with pdfplumber.open(out / BUNDLES[channel]) as pdf:
@@ -140,8 +140,15 @@ def test_print_bundle_per_postage_class_starts_each_letter_and_its_attachment_on
     of_class = [r for r in EXPECTED if r[3] == channel]
     assert len(starts) == len(attachments) == len(of_class) == {"post": 3, "quickpost": 1}[channel]
     assert {Path(f).name for f in paper_letter_files(out, channel)} == {f"{MEETING}_invitation_{r[1]}-{'ung' if r[2] == 'youth' else 'foraelder-' + r[0]}.pdf" for r in of_class}
-    assert all(n % 2 == 1 for n in starts + attachments), (starts, attachments)
-    assert len(texts) % 2 == 0
+    assert all(n % 2 == 1 for n in starts), starts  # each recipient's set starts on a front
+    # The attachment follows its own letter directly (on the back of a one-page letter), never
+    # another recipient's: one sheet per recipient for a one-page invitation and information letter.
+    letter_pages = [len(pypdf.PdfReader(out / "letters" / f).pages) for f in paper_letter_files(out, channel)]
+    info_pages = len(pypdf.PdfReader(out / f"{MEETING}_information.pdf").pages)
+    assert all(a - s in letter_pages for s, a in zip(starts, attachments)), (starts, attachments)
+    assert all(a < nxt for a, nxt in zip(attachments, starts[1:]))
+    sheets = sum(-(-(n + info_pages) // 2) for n in letter_pages)
+    assert len(texts) == 2 * sheets, (len(texts), letter_pages, info_pages)
     blank = [n for n, t in enumerate(texts, start=1) if not t]
     assert all(n % 2 == 0 for n in blank)  # a blank page is only ever the back of a sheet
     assert all(abs(x - 21) <= 1.5 and abs(y - 41) <= 2.5 for x, y in recipient_tops)  # still in the window
@@ -253,7 +260,7 @@ def part_stamps(out: Path) -> dict[str, tuple[int, int]]:
 def test_print_bundles_in_parts_each_with_its_manifest_section_and_checksum(run, one_letter_parts):
     _, out, stdout = one_letter_parts
     assert sorted(p.name for p in out.glob("print_bundle*.pdf")) == PARTS
-    assert "print bundle post: 3 letters, 12 pages in 3 part(s) of at most 1 letters" in stdout
+    assert "print bundle post: 3 letters, 6 pages in 3 part(s) of at most 1 letters" in stdout
     rows = parts_manifest(out)
     assert [r["file"] for r in rows] == PARTS
     letters = manifest(out)
