@@ -296,7 +296,7 @@ REJECTED = "print_rejected.csv"
 OLD_BUNDLES = ("print_bundle.pdf", "print_bundle_post.pdf", "print_bundle_quickpost.pdf")
 # Part of every part's input fingerprint: raise it when print_bundle writes other bytes for the
 # same letters, so every part is rebuilt once.
-BUNDLE_FORMAT = "1"
+BUNDLE_FORMAT = "2"  # 2: the attachment on the back of its own letter (printing.py)
 
 
 @dataclass
