@@ -1,4 +1,4 @@
-"""Who "du" is in a letter (DOMAIN.md section 2a, issue 11 item 2).
+"""Who "du" is in a letter (docs/case-letters.md, issue 11 item 2).
 
 In a letter to a guardian or a representative, "du" means the reader, always: the date of
 receipt, the deadline and "din digitale postkasse" are the reader's own. The decision itself is

@@ -22,7 +22,7 @@ from .deadlines import receipt_date
 from .documents.decision_letter import ABOUT, DecisionLetters, kind_spec
 from .case import DecisionType
 
-LIX_LIMIT = 45  # DOMAIN.md section 6: 45 and above is "hard"
+LIX_LIMIT = 45  # LIX 45 and above is "hard" (svær) in the Danish bands (readability.Lix.band)
 
 
 @dataclass(frozen=True)

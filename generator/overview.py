@@ -1,7 +1,7 @@
 """The caseworkers' overview: young people who reach 15½ or 16½ within the next three months.
 
 15½ is when the transition track is decided (Den Gode Overgang); 16½ is the follow-up
-(DOMAIN.md section 4). The window is from --as-of (inclusive) to three months later (exclusive).
+(docs/reference.md, transition invitations). The window is from --as-of (inclusive) to three months later (exclusive).
 The overview is an internal document for caseworkers and holds names; file names do not.
 """
 

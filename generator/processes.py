@@ -1,7 +1,7 @@
 """The case process as data: content/processes/*.yaml and content/processing_times.yaml.
 
-A process describes one provision's case from the citizen's side, phase by phase (DOMAIN.md
-section 5). The expected time of a phase may use `{{ uger }}`: the municipality's published
+A process describes one provision's case from the citizen's side, phase by phase (docs/reference.md,
+"Process leaflets"). The expected time of a phase may use `{{ uger }}`: the municipality's published
 case processing time for the provision (RSL § 3), taken from the processing-times table, so a
 new published time changes every leaflet at once. No rendering here; see render/diagram.py.
 """

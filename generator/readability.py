@@ -1,4 +1,4 @@
-"""LIX readability for Danish text (see DOMAIN.md section 6).
+"""LIX readability for Danish text (Björnsson's formula).
 
 LIX = words per sentence + percentage of words longer than six letters.
 A sentence ends at . ! ? or : (Björnsson counts the colon), but not at the full stop of a

@@ -1,6 +1,6 @@
 """The 16-year transition: meeting schedule, ages, who is invited, and when the letter is dated.
 
-DOMAIN.md section 4: a café meeting each quarter (February, May, August, November); the young
+The municipality's practice (content/transition/, docs/reference.md): a café meeting each quarter (February, May, August, November); the young
 people who turn 16 in the quarter of the meeting are invited with each custody holder; the
 invitation is dated four weeks before the meeting, or the last open day before that.
 

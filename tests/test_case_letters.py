@@ -336,7 +336,7 @@ def test_sel_83_rejection_before_christmas_three_channels():
     from generator.render import render_pdf
 
     built = build(None, case=sel_83_rejection())
-    # Worked by hand from DOMAIN.md section 3 and content/deadline_rules.yaml:
+    # Worked by hand from content/deadline_rules.yaml and its sources:
     # post: 6 delivery days after Fri 18 Dec (21, 22, 23, 24, [25 holiday, weekend], 28, 29) = Tue 29 Dec;
     #       + 4 weeks = Tue 26 Jan 2027.
     # Digital Post: received Fri 18 Dec; + 4 weeks = Fri 15 Jan 2027.

@@ -13,7 +13,7 @@ from generator.models import Channel
 
 from conftest import d
 
-# Worked by hand from DOMAIN.md section 3 and a 2017/2023-2027 calendar.
+# Worked by hand from content/deadline_rules.yaml (and its sources) and a 2017/2023-2027 calendar.
 # (letter dated, channel, expected receipt, expected deadline, why)
 WORKED = [
     ("2026-05-11", "digital", "2026-05-11", "2026-06-08", "plain: receipt + 28 days, a Monday"),

@@ -1,4 +1,4 @@
-"""LIX counted right for Danish (DOMAIN.md section 6)."""
+"""LIX counted right for Danish (Björnsson's formula, colon as a sentence end)."""
 
 import pytest
 

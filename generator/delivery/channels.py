@@ -1,7 +1,7 @@
 """Each recipient's real channel, resolved before a letter is dated.
 
 Whether a citizen gets Digital Post or paper is a fact the service platform knows, and it decides
-the date of receipt and the complaint deadline (DOMAIN.md sections 3 and 9). So the channel typed
+the date of receipt and the complaint deadline (content/deadline_rules.yaml, docs/delivery.md). So the channel typed
 in a case file or register is only a fallback: when the profile configures a look-up
 (`delivery.channel_lookup`), a recipient with a person id is looked up
 

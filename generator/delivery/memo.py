@@ -1,6 +1,6 @@
 """The MeMo message for one letter, built with python-serviceplatformen's data classes.
 
-MeMo (namespace https://DigitalPost.dk/MeMo-1) is what Digital Post carries (DOMAIN.md section 9):
+MeMo (namespace https://DigitalPost.dk/MeMo-1) is what Digital Post carries (docs/delivery.md):
 a MessageHeader (sender CVR, recipient CPR, label, message UUID, flags) and a MessageBody (the
 letter's PDF as the main document, the transition information letter as an additional document).
 The library serialises; nothing here writes XML by hand.

@@ -1,7 +1,7 @@
 """Checks a paper letter against the remote-print requirements before it is bundled.
 
 Every page: A4 portrait, nothing printed inside the edge margin, every font embedded. Page one
-of a letter also: the address window (content/remote_print.yaml, DOMAIN.md section 3) is white
+of a letter also: the address window (content/remote_print.yaml and its source) is white
 except for the recipient block, which holds the address and stays within its size, and the
 return-address line above it (at most 70 characters). A letter that fails is left out of the
 bundle and reported; it is never silently printed with an address the window does not show.

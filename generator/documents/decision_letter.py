@@ -4,7 +4,7 @@ A decision (afgørelse) is the main kind; the others (acknowledgement, party hea
 notice, reconsideration outcome, follow-up conclusion, change of caseworker) are built the same
 way from their own compositions in phrases/case_letters.yaml (`KINDS`).
 
-Order of the letter (DOMAIN.md section 2): the decision first, what was applied for, the reason
+Order of the letter (forvaltningsloven §§ 22-25 and the national task force's checklist; docs/reference.md): the decision first, what was applied for, the reason
 (rule, facts, considerations, chosen phrases), the rules and practice cited (resolved on the
 letter's date), what happens next, the documents relied on, complaint guidance for this
 recipient's channel (unless the decision fully grants), contact, "Kopi til". Every word comes

@@ -24,7 +24,7 @@ LINK = re.compile(r"(?<![!\]])\[(?P<text>[^\]]*)\]" + _TARGET)
 FENCE = re.compile(r"^\s*(```|~~~)")
 H1 = re.compile(r"^#\s")
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-LIX_TARGET = {"citizen": 35}  # DOMAIN.md section 6: citizen text should be easy
+LIX_TARGET = {"citizen": 35}  # citizen text should be easy (LIX under 35: docs/kommunikation.md)
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)  # http:, mailto:, tel:, ...
 
 
