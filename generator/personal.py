@@ -1,7 +1,8 @@
 """Personal data hygiene in one place: the CPR detector, the text sanitiser, safe CSV cells.
 
-- `looks_like_cpr`: a CPR number hidden in an id (`0101111234X`, `CPR0101111234`,
-  `010111_1234`, `010111-1234`). Ids end up in file names and manifests; a CPR number must not.
+- `looks_like_cpr`: a CPR number hidden in an id (ten digits with a prefix or suffix, or with
+  a separator after the sixth digit: DDMMYY-NNNN). Ids end up in file names and manifests; a
+  CPR number must not.
 - `clean_text`: names and addresses lose bidi overrides, zero-width and control characters.
   They can turn "Anna" into text that reads differently on screen than in the file, or push
   the address out of the envelope window; the caller reports a warning when something went.
