@@ -22,6 +22,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import io
 import os
 import shutil
 import tempfile
@@ -58,9 +59,7 @@ def file_entry(name: str, fmt: str, data: bytes) -> dict:
     number of pages (issue 14: a sheet more is a cost; remote print bills per sheet)."""
     entry: dict = {"name": name, "sha256": sha256(data)}
     if fmt == "pdf":
-        import io
-
-        import pikepdf
+        import pikepdf  # only when a PDF is listed: a DOCX-only run does not load it
 
         with pikepdf.open(io.BytesIO(data)) as pdf:
             entry["pages"] = len(pdf.pages)
@@ -93,27 +92,16 @@ def _os_problem(path: Path, exc: OSError) -> BrevgenError:
 
 def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
     """One file, via a temporary name in the same folder: complete or absent, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique temporary name (two writers of one file never share it); mkstemp makes it 0600,
-    # then it gets the mode the file should have.
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    temporary = Path(name)
-    try:
-        os.fchmod(fd, file_mode(private))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with open_atomic(path, private) as handle:
+        handle.write(data)
 
 
 @contextlib.contextmanager
 def open_atomic(path: Path, private: bool = True) -> Iterator[BinaryIO]:
     """A file written piece by piece (a manifest of any length), complete or absent, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A unique temporary name (two writers of one file never share it); mkstemp makes it 0600,
+    # then it gets the mode the file should have.
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     temporary = Path(name)
     try:
