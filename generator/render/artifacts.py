@@ -21,33 +21,36 @@ from __future__ import annotations
 
 import pydyf
 
+from .page_content import pages_of, resolve
+
 PRINT_FLAG = 4  # annotation flag bit 3: print the annotation
 
 
 def finish(_document, pdf: pydyf.PDF) -> None:
-    root = _resolve(pdf, pdf.catalog.get("StructTreeRoot"))
+    root = resolve(pdf, pdf.catalog.get("StructTreeRoot"))
     if isinstance(root, pydyf.Dictionary):
-        running_content_as_artifacts(pdf, root)
-        list_bodies(pdf, root)
-    for page in _pages(pdf):
-        for annotation in _resolve(pdf, page.get("Annots")) or ():
-            annotation = _resolve(pdf, annotation)
+        # Walked once: freeing the orphans (unreachable by definition) leaves the set as it is.
+        reachable = _reachable_elements(pdf, root)
+        running_content_as_artifacts(pdf, root, reachable)
+        list_bodies(pdf, reachable)
+    for page in pages_of(pdf):
+        for annotation in resolve(pdf, page.get("Annots")) or ():
+            annotation = resolve(pdf, annotation)
             if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link":
                 annotation["F"] = PRINT_FLAG
 
 
-def running_content_as_artifacts(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
-    reachable = _reachable_elements(pdf, root)
-    parent_tree = _resolve(pdf, root.get("ParentTree"))
+def running_content_as_artifacts(pdf: pydyf.PDF, root: pydyf.Dictionary, reachable: set[int]) -> None:
+    parent_tree = resolve(pdf, root.get("ParentTree"))
     nums = list(parent_tree.get("Nums", ())) if isinstance(parent_tree, dict) else []
-    pages = _pages(pdf)
+    pages = pages_of(pdf)
     for key, value in zip(nums[0::2], nums[1::2]):
         if not isinstance(value, pydyf.Array) or not isinstance(key, int) or key >= len(pages):
             continue  # an annotation's entry (a single element), not a page's MCID array
         orphans = {mcid for mcid, ref in enumerate(value) if _number(ref) is not None and _number(ref) not in reachable}
         if not orphans:
             continue
-        contents = _resolve(pdf, pages[key].get("Contents"))
+        contents = resolve(pdf, pages[key].get("Contents"))
         if isinstance(contents, pydyf.Stream):
             contents.stream[:] = _as_artifacts(contents.stream, orphans)
         for mcid in orphans:
@@ -60,14 +63,14 @@ def running_content_as_artifacts(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None
             obj.free = "f"
 
 
-def list_bodies(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
+def list_bodies(pdf: pydyf.PDF, reachable: set[int]) -> None:
     """Every LI: its children other than Lbl (and LBody) go into one LBody."""
-    for number in sorted(_reachable_elements(pdf, root)):
+    for number in sorted(reachable):
         item = pdf.objects[number]
         if item.get("S") != "/LI":
             continue
         kids = _items(item.get("K"))
-        kinds = [_resolve(pdf, kid).get("S") if _number(kid) is not None else None for kid in kids]
+        kinds = [resolve(pdf, kid).get("S") if _number(kid) is not None else None for kid in kids]
         if "/LBody" in kinds:
             continue
         body_kids = [kid for kid, kind in zip(kids, kinds) if kind != "/Lbl"]
@@ -77,7 +80,7 @@ def list_bodies(pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
         body = pydyf.Dictionary({"S": "/LBody", "K": pydyf.Array(body_kids), "P": item.reference})
         pdf.add_object(body)
         for kid in body_kids:
-            _resolve(pdf, kid)["P"] = body.reference
+            resolve(pdf, kid)["P"] = body.reference
         item["K"] = pydyf.Array([kid for kid, kind in zip(kids, kinds) if kind == "/Lbl"] + [body.reference])
 
 
@@ -125,13 +128,3 @@ def _number(ref) -> int | None:
     if isinstance(ref, bytes) and ref.endswith(b" R"):
         return int(ref.split()[0])
     return None
-
-
-def _pages(pdf: pydyf.PDF) -> list:
-    kids = list(pdf.pages["Kids"])
-    return [pdf.objects[kids[i]] for i in range(0, len(kids), 3)]  # pydyf keeps "N 0 R" as three items
-
-
-def _resolve(pdf: pydyf.PDF, value):
-    number = _number(value)
-    return pdf.objects[number] if number is not None else value

@@ -35,8 +35,8 @@ PAINTING = {b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"sh", b"Do
 def finish(_document, pdf: pydyf.PDF) -> None:
     """WeasyPrint finisher: every page's content, smaller (see the module's docstring)."""
     inline_forms(pdf)
-    for page in _pages(pdf):
-        contents = _resolve(pdf, page.get("Contents"))
+    for page in pages_of(pdf):
+        contents = resolve(pdf, page.get("Contents"))
         if isinstance(contents, pydyf.Stream):
             contents.stream[:] = [_compact(op) for op in contents.stream]
 
@@ -62,8 +62,8 @@ def _three_decimals(match: re.Match) -> bytes:
 
 def inline_forms(pdf: pydyf.PDF) -> None:
     """Inline every simple Form XObject a page content stream draws."""
-    for page in _pages(pdf):
-        contents, resources = _resolve(pdf, page.get("Contents")), _resolve(pdf, page.get("Resources"))
+    for page in pages_of(pdf):
+        contents, resources = resolve(pdf, page.get("Contents")), resolve(pdf, page.get("Resources"))
         if not isinstance(contents, pydyf.Stream) or not isinstance(resources, dict):
             continue
         xobjects = resources.get("XObject") or {}
@@ -73,7 +73,7 @@ def inline_forms(pdf: pydyf.PDF) -> None:
             match = DO.fullmatch(op) if isinstance(op, bytes) else None
             name = match.group(1).decode() if match else None
             if name is not None and name not in inlined:
-                form = _inlinable(pdf, _resolve(pdf, xobjects.get(name)), resources)
+                form = _inlinable(pdf, resolve(pdf, xobjects.get(name)), resources)
                 if form is not None:
                     inlined[name] = form
             if name is not None and name in inlined:
@@ -82,8 +82,8 @@ def inline_forms(pdf: pydyf.PDF) -> None:
                 operators.append(op)
         contents.stream[:] = operators
         for name in inlined:
-            form = _resolve(pdf, xobjects[name])
-            own = _resolve(pdf, form.extra.get("Resources"))
+            form = resolve(pdf, xobjects[name])
+            own = resolve(pdf, form.extra.get("Resources"))
             form.free = "f"  # the page draws it now; the PDF keeps no copy
             if isinstance(own, pydyf.Object) and own is not resources:
                 own.free = "f"
@@ -96,15 +96,15 @@ def _inlinable(pdf: pydyf.PDF, form, page_resources: dict) -> list | None:
         return None
     if any(key in form.extra for key in ("Matrix", "SMask", "Ref", "OC", "Metadata")):
         return None
-    own = _resolve(pdf, form.extra.get("Resources"))
+    own = resolve(pdf, form.extra.get("Resources"))
     if own is not None:
         if not isinstance(own, dict):
             return None
         for key, value in own.items():
             if key in ("ColorSpace", "Font"):
-                if value is not page_resources.get(key) and _resolve(pdf, value) != _resolve(pdf, page_resources.get(key)):
+                if value is not page_resources.get(key) and resolve(pdf, value) != resolve(pdf, page_resources.get(key)):
                     return None
-            elif _resolve(pdf, value):
+            elif resolve(pdf, value):
                 return None  # graphics states, images, patterns, shadings of its own
     operators = list(form.stream)
     if not all(isinstance(op, bytes) for op in operators):
@@ -123,12 +123,13 @@ def _num(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-def _pages(pdf: pydyf.PDF) -> list:
+def pages_of(pdf: pydyf.PDF) -> list:
+    """The page dictionaries of a pydyf PDF (also used by the other finisher, artifacts.py)."""
     kids = list(pdf.pages["Kids"])
     return [pdf.objects[kids[i]] for i in range(0, len(kids), 3)]  # pydyf keeps "N 0 R" as three items
 
 
-def _resolve(pdf: pydyf.PDF, value):
+def resolve(pdf: pydyf.PDF, value):
     """A pydyf reference (b'N 0 R') -> the object; anything else as is."""
     if isinstance(value, bytes) and value.endswith(b" R"):
         return pdf.objects[int(value.split()[0])]
