@@ -61,7 +61,7 @@ PERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$"
 
 def not_a_cpr_number(value: str | None) -> str | None:
     """Ids and case numbers end up in file names and records: a CPR number, also one hidden in
-    an id (`0101111234X`, `CPR0101111234`, `010111_1234`), must not (personal.looks_like_cpr)."""
+    an id (ten digits with a prefix or suffix, or DDMMYY-NNNN with any separator), must not (personal.looks_like_cpr)."""
     if value is not None and looks_like_cpr(value):
         raise ValueError("looks like a CPR number; use the case system's id")
     return value
