@@ -44,41 +44,55 @@ class Lix:
         return "meget svær"
 
 
+# Closing brackets and quotes after a sentence's mark. Danish quotes »like this« (and some
+# «like this»), so both guillemets close, and both open (_OPENERS).
+_CLOSERS = ")»«”\"'"
+_OPENERS = "(«»„\"'"
+# A token (a run of non-space) that may end a sentence: it ends in . ! ? or :, closing quotes
+# and brackets aside. Only these are looked at one by one; the words between them are found by
+# one search per sentence.
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
+_CANDIDATE = re.compile(r"(?<!\S)\S*?[.!?:][" + re.escape(_CLOSERS) + r"]*(?!\S)")
+
+
 def count_sentences(text: str) -> int:
     sentences = 0
-    pending = False  # words seen since the last sentence end
-    for match in re.finditer(r"\S+", text):
+    start = 0  # where the current sentence's text begins
+    for match in _CANDIDATE.finditer(text):
         token = match.group()
-        if _WORD.search(token):
-            pending = True
-        end = _END.search(token.rstrip(")»”\"'"))
-        if not end or end.end() != len(token.rstrip(")»”\"'")):
+        bare = token.rstrip(_CLOSERS)
+        # It ends a sentence only if its one and only run of . ! ? : is at its end ("slut." and
+        # "nu?!" end one; "f.eks." and "3.5." do not), and a full stop is not an abbreviation's
+        # or an ordinal's.
+        if _END.search(bare).end() != len(bare):
             continue
-        if token.rstrip(")»”\"'").endswith(".") and not _is_sentence_full_stop(token, text, match.end()):
+        if bare.endswith(".") and not _is_sentence_full_stop(token, text, match.end()):
             continue
-        if pending:
+        if _WORD.search(text, start, match.end()):  # a sentence needs a word: "... !" adds none
             sentences += 1
-            pending = False
-    return sentences + (1 if pending else 0)
+            start = match.end()
+    return sentences + (1 if _WORD.search(text, start) else 0)
 
 
 def _is_sentence_full_stop(token: str, text: str, after: int) -> bool:
-    stem = token.rstrip(")»”\"'").rstrip(".").lstrip("(«„\"'").lower()
+    stem = token.rstrip(_CLOSERS).rstrip(".").lstrip(_OPENERS).lower()
     if stem in ABBREVIATIONS:
         return False
-    rest = text[after:].lstrip()
     # An ordinal or numbered item: "8. juni", "stk. 1", "1. januar"; a capital after it ends the sentence.
-    if stem.isdigit() and rest[:1] and (rest[0].islower() or rest[0].isdigit()):
-        return False
+    if stem.isdigit():
+        following = _NEXT_CHARACTER.match(text, after)
+        if following and (following.group(1).islower() or following.group(1).isdigit()):
+            return False
     return True
 
 
 def lix(text: str) -> Lix:
-    words = [w for w in _WORD.findall(text)]
+    words = _WORD.findall(text)
     word_count = len(words)
     if word_count == 0:
         return Lix(0.0, 0, 0, 0)
-    long_words = sum(1 for w in words if len(_LETTERS.findall(w)) > 6)
+    # Only a word of more than six characters can have more than six letters.
+    long_words = sum(1 for w in words if len(w) > 6 and len(_LETTERS.findall(w)) > 6)
     sentences = max(count_sentences(text), 1)
     score = word_count / sentences + 100 * long_words / word_count
     return Lix(round(score, 1), word_count, sentences, long_words)

@@ -16,6 +16,11 @@ from generator.readability import count_sentences, lix
         ("Husk dette: Du kan klage", 2),  # Björnsson counts the colon
         ("Ja. Nej? Måske!", 3),  # short sentences are kept (unlike textstat)
         ("Ingen punktum til sidst", 1),
+        ("Hvad nu?! Vi ved det.", 2),  # a run of marks ends one sentence
+        ("Han sagde: »Kom.« Så gik han.", 3),  # closing quotes after the mark
+        ("Se side 3.5. Den er kort.", 1),  # a mark inside the token: not an end
+        ("Slut. ... ! Ny sætning", 2),  # marks without a word add no sentence
+        ("Første\xa0linje.\tAnden\nlinje.", 2),  # any white space separates
     ],
 )
 def test_sentences(text, sentences):
@@ -34,6 +39,8 @@ def test_danish_letters_count_as_letters():
     # "særlige" has 7 letters including æ: a long word.
     assert lix("særlige").long_words == 1
     assert lix("større").long_words == 0
+    # Letters, not characters: "2026-03" has 7 characters and no letters; "A635stk" 4 letters.
+    assert lix("2026-03 A635stk").long_words == 0
 
 
 def test_empty_text():
