@@ -25,7 +25,6 @@ import re
 import pydyf  # WeasyPrint's PDF writer (a dependency of weasyprint)
 
 DO = re.compile(rb"/(\S+) Do")
-ZERO_ADJUSTMENT = re.compile(rb">0(<|\])")  # ">0<": two strings become one; ">0]": the last adjustment goes
 DECIMAL = re.compile(rb"-?\d+\.\d+")
 GEOMETRY = re.compile(rb"(?:-?[\d.]+ )+(?:re|m|l|c|v|y|Td|TD|w)|/[A-Za-z]+ [\d.]+ Tf")
 MATRIX = re.compile(rb"((?:-?[\d.]+ ){4})(-?[\d.]+) (-?[\d.]+) (Tm|cm)")  # a b c d e f: only e, f rounded
@@ -41,23 +40,48 @@ def finish(_document, pdf: pydyf.PDF) -> None:
             contents.stream[:] = [_compact(op) for op in contents.stream]
 
 
+# Operators whose operands _compact rounds (GEOMETRY and MATRIX say exactly which lines qualify).
+ROUNDED_OPERATORS = frozenset({b"re", b"m", b"l", b"c", b"v", b"y", b"Td", b"TD", b"w", b"Tf"})
+MATRIX_OPERATORS = frozenset({b"Tm", b"cm"})
+
+
 def _compact(op):
+    # Dispatched on the operator (the last word) first: a letter's pages hold about 1,500
+    # operators, most of which (BT, ET, q, Q, EMC, BDC) need nothing; the regular expressions
+    # below run only on lines that can match them.
     if not isinstance(op, bytes):
         return op
-    if op.startswith(b"[") and op.endswith(b"] TJ") and b"(" not in op:  # hex strings only: no ">0<" inside
-        return ZERO_ADJUSTMENT.sub(lambda m: b"" if m.group(1) == b"<" else b">]", op)
-    if GEOMETRY.fullmatch(op):
-        return DECIMAL.sub(_three_decimals, op)
-    matrix = MATRIX.fullmatch(op)
-    if matrix:  # a scale or rotation is kept exact: an error there grows with the distance
-        a_to_d, e, f, operator = matrix.groups()
-        return b"%s%s %s %s" % (a_to_d, DECIMAL.sub(_three_decimals, e), DECIMAL.sub(_three_decimals, f), operator)
+    operator = op[op.rfind(b" ") + 1:]
+    if operator == b"TJ":
+        if op.startswith(b"[") and op.endswith(b"] TJ") and b"(" not in op:  # hex strings only: no ">0<" inside
+            # Hex strings hold no ">", so a ">0<" or ">0]" is always an adjustment of 0, and removing
+            # one cannot form another.
+            return op.replace(b">0<", b"").replace(b">0]", b">]")
+        return op
+    if operator in ROUNDED_OPERATORS:
+        return DECIMAL.sub(_three_decimals, op) if GEOMETRY.fullmatch(op) else op
+    if operator in MATRIX_OPERATORS:
+        matrix = MATRIX.fullmatch(op)
+        if matrix:  # a scale or rotation is kept exact: an error there grows with the distance
+            a_to_d, e, f, operator = matrix.groups()
+            return b"%s%s %s %s" % (a_to_d, DECIMAL.sub(_three_decimals, e), DECIMAL.sub(_three_decimals, f), operator)
     return op
 
 
+# Rounded numbers, per process: the same coordinates and sizes recur on every page and letter.
+_ROUNDED: dict[bytes, bytes] = {}
+
+
 def _three_decimals(match: re.Match) -> bytes:
-    text = f"{float(match.group()):.3f}".rstrip("0").rstrip(".")
-    return (text if text not in ("-0", "") else "0").encode("ascii")
+    number = match.group()
+    rounded = _ROUNDED.get(number)
+    if rounded is None:
+        text = f"{float(number):.3f}".rstrip("0").rstrip(".")
+        rounded = (text if text not in ("-0", "") else "0").encode("ascii")
+        if len(_ROUNDED) > 100_000:  # bounded: a long batch meets many distinct positions
+            _ROUNDED.clear()
+        _ROUNDED[number] = rounded
+    return rounded
 
 
 def inline_forms(pdf: pydyf.PDF) -> None:
