@@ -10,7 +10,12 @@ from babel.numbers import format_decimal
 
 LOCALE = "da_DK"
 
+# The formatters are pure and a letter formats the same few dates and amounts many times (Babel
+# parses its pattern on every call, about 0.1 ms), so their results are kept per process.
+_remembered = lru_cache(maxsize=4096, typed=True)
 
+
+@_remembered
 def dato(value: dt.date | str) -> str:
     """8. juni 2026"""
     if isinstance(value, str):
@@ -18,6 +23,7 @@ def dato(value: dt.date | str) -> str:
     return format_date(value, "d. MMMM y", locale=LOCALE)
 
 
+@_remembered
 def ugedag(value: dt.date | str) -> str:
     """mandag"""
     if isinstance(value, str):
@@ -25,6 +31,7 @@ def ugedag(value: dt.date | str) -> str:
     return format_date(value, "EEEE", locale=LOCALE)
 
 
+@_remembered
 def kroner(value: float | int) -> str:
     """1.500 kr. / 1.234,50 kr."""
     pattern = "#,##0" if float(value).is_integer() else "#,##0.00"

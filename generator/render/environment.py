@@ -28,6 +28,8 @@ def linkify(text: str) -> Markup:
     """Escape `text` and make its web and e-mail addresses links (https://..., www...., name@host):
     in the PDF they become link annotations inside Link elements (PDF/UA), in the preview links.
     Done here, for every letter and attachment, not per phrase (issue 14)."""
+    if "@" not in text and "www." not in text and "http" not in text:  # nothing _ADDRESS can match
+        return escape(text)
     out, last = [], 0
     for match in _ADDRESS.finditer(text):
         out.append(escape(text[last:match.start()]))
