@@ -47,7 +47,7 @@ def running_content_as_artifacts(pdf: pydyf.PDF, root: pydyf.Dictionary, reachab
     for key, value in zip(nums[0::2], nums[1::2]):
         if not isinstance(value, pydyf.Array) or not isinstance(key, int) or key >= len(pages):
             continue  # an annotation's entry (a single element), not a page's MCID array
-        orphans = {mcid for mcid, ref in enumerate(value) if _number(ref) is not None and _number(ref) not in reachable}
+        orphans = {mcid for mcid, number in enumerate(map(_number, value)) if number is not None and number not in reachable}
         if not orphans:
             continue
         contents = resolve(pdf, pages[key].get("Contents"))
@@ -88,16 +88,19 @@ def _as_artifacts(operators: list, mcids: set[int]) -> list:
     """`/Tag <</MCID n>> BDC` -> `/Artifact BMC` for each n in `mcids` (WeasyPrint writes the tag,
     the property list and the operator as three items)."""
     out: list = []
-    i = 0
-    while i < len(operators):
-        op = operators[i]
-        if (i + 2 < len(operators) and isinstance(operators[i + 1], dict) and operators[i + 2] == b"BDC"
-                and operators[i + 1].get("MCID") in mcids):
+    start = 0  # operators before this are in `out`
+    while True:
+        try:  # list.index compares in C: a page has about 500 operators and a few BDCs to look at
+            i = operators.index(b"BDC", start)
+        except ValueError:
+            break
+        if i - 2 >= start and isinstance(operators[i - 1], dict) and operators[i - 1].get("MCID") in mcids:
+            out.extend(operators[start:i - 2])
             out.extend(["/Artifact", b"BMC"])
-            i += 3
-            continue
-        out.append(op)
-        i += 1
+        else:
+            out.extend(operators[start:i + 1])
+        start = i + 1
+    out.extend(operators[start:])
     return out
 
 

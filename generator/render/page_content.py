@@ -48,7 +48,8 @@ MATRIX_OPERATORS = frozenset({b"Tm", b"cm"})
 def _compact(op):
     # Dispatched on the operator (the last word) first: a letter's pages hold about 1,500
     # operators, most of which (BT, ET, q, Q, EMC, BDC) need nothing; the regular expressions
-    # below run only on lines that can match them.
+    # below run only on lines that can match them, and once per distinct line in a process (the
+    # logo's curves, a line's position and the font sizes recur on every page and letter).
     if not isinstance(op, bytes):
         return op
     operator = op[op.rfind(b" ") + 1:]
@@ -58,30 +59,33 @@ def _compact(op):
             # one cannot form another.
             return op.replace(b">0<", b"").replace(b">0]", b">]")
         return op
-    if operator in ROUNDED_OPERATORS:
-        return DECIMAL.sub(_three_decimals, op) if GEOMETRY.fullmatch(op) else op
-    if operator in MATRIX_OPERATORS:
-        matrix = MATRIX.fullmatch(op)
-        if matrix:  # a scale or rotation is kept exact: an error there grows with the distance
-            a_to_d, e, f, operator = matrix.groups()
-            return b"%s%s %s %s" % (a_to_d, DECIMAL.sub(_three_decimals, e), DECIMAL.sub(_three_decimals, f), operator)
+    if operator in ROUNDED_OPERATORS or operator in MATRIX_OPERATORS:
+        compacted = _COMPACTED.get(op)
+        if compacted is None:
+            compacted = _rounded(op, operator)
+            if len(_COMPACTED) > 100_000:  # bounded: a long batch meets many distinct positions
+                _COMPACTED.clear()
+            _COMPACTED[op] = compacted
+        return compacted
     return op
 
 
-# Rounded numbers, per process: the same coordinates and sizes recur on every page and letter.
-_ROUNDED: dict[bytes, bytes] = {}
+_COMPACTED: dict[bytes, bytes] = {}  # a line as WeasyPrint wrote it -> rounded, per process
+
+
+def _rounded(op: bytes, operator: bytes) -> bytes:
+    if operator in ROUNDED_OPERATORS:
+        return DECIMAL.sub(_three_decimals, op) if GEOMETRY.fullmatch(op) else op
+    matrix = MATRIX.fullmatch(op)
+    if matrix:  # a scale or rotation is kept exact: an error there grows with the distance
+        a_to_d, e, f, operator = matrix.groups()
+        return b"%s%s %s %s" % (a_to_d, DECIMAL.sub(_three_decimals, e), DECIMAL.sub(_three_decimals, f), operator)
+    return op
 
 
 def _three_decimals(match: re.Match) -> bytes:
-    number = match.group()
-    rounded = _ROUNDED.get(number)
-    if rounded is None:
-        text = f"{float(number):.3f}".rstrip("0").rstrip(".")
-        rounded = (text if text not in ("-0", "") else "0").encode("ascii")
-        if len(_ROUNDED) > 100_000:  # bounded: a long batch meets many distinct positions
-            _ROUNDED.clear()
-        _ROUNDED[number] = rounded
-    return rounded
+    text = f"{float(match.group()):.3f}".rstrip("0").rstrip(".")
+    return (text if text not in ("-0", "") else "0").encode("ascii")
 
 
 def inline_forms(pdf: pydyf.PDF) -> None:
