@@ -56,6 +56,12 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.globals["range"] = _bounded_range
 
+    def make_globals(self, d):
+        """A plain dict, not Jinja's ChainMap over the environment's globals: every render copies
+        the globals into its context, and iterating a ChainMap is Python code, a dict's is not
+        (a letter renders some 50 texts). The globals are fixed before any text is compiled."""
+        return {**self.globals, **(d or {})}
+
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
             raise TextError(f"a power above {MAX_POWER}")
