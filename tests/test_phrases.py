@@ -118,3 +118,19 @@ def test_brevgen_check_reports_a_syntax_error_in_an_unused_phrase(tmp_path, monk
     finally:
         phrases.default_library.cache_clear()
     assert any("decisions.yaml" in p and "phrase 'ubrugt'" in p for p in problems), problems
+
+
+def test_a_text_without_template_syntax_is_rendered_once_and_a_template_every_time():
+    lib = library(phrase("fast", "Du kan klage.\n\n- Skriv til os\n- Ring til os"), phrase("skabelon", "Fristen er {{ frist }}."))
+    first = lib.render("fast", {"frist": "1. juni"})
+    assert lib.render("fast", {}) is first  # the same rendering, whatever the context
+    assert [b.items for b in first.blocks] == [(), ("Skriv til os", "Ring til os")]
+    assert lib.render("skabelon", {"frist": "1. juni"}).blocks[0].text == "Fristen er 1. juni."
+    assert lib.render("skabelon", {"frist": "2. juli"}).blocks[0].text == "Fristen er 2. juli."
+
+
+def test_select_finds_each_slot_among_many_phrases():
+    lib = library(*(phrase(f"p{i}", slot=f"slot{i % 3}", when=f"nummer == {i}") for i in range(9)))
+    assert lib.select("slot1", {"nummer": 7}, TODAY).id == "p7"
+    assert lib.select("slot2", {"nummer": 7}, TODAY, required=False) is None
+    assert lib.select("ukendt", {"nummer": 7}, TODAY, required=False) is None
