@@ -24,6 +24,7 @@ bytes; a part is rebuilt only when its letters' bytes changed (PrintParts).
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import datetime as dt
 import hashlib
@@ -198,8 +199,10 @@ def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], No
 def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
     log.info("phase started", extra={"phase": "resume-check"})
     recorded = read_manifest(out / "manifest.csv")
-    info = render_attachment_pdf(plan.information)
-    folder.put(plan.information_name, info)
+    # The information letter is rendered by a worker while this process checks what to render and
+    # sends the first letters; it is needed when the first part is built (issue 17: less work done
+    # while the workers wait).
+    info = Later(pool, render_attachment_pdf, plan.information)
     # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder),
     # in arrays by (letter, format): the bookkeeping that grows with the batch is 33 bytes a file.
     files = Files(len(plan.addressees), plan.formats)
@@ -268,9 +271,10 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     for name in withdrawn:
         folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
 
+    folder.put(plan.information_name, info.get())
     folder.put("errors.csv", errors_csv(plan.register))
     with folder.stream("manifest.csv") as handle:
-        write_csv(handle, manifest_rows(plan, files, parts.part_name, sha256(info)))
+        write_csv(handle, manifest_rows(plan, files, parts.part_name, sha256(info.get())))
     bundle_lines = parts.finish()
     folder.put("summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
@@ -289,6 +293,24 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     yield from summary_lines(plan)
     yield (f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {PARTS_MANIFEST}, print_bundle_CLASS-NNNN.pdf, "
            f"{REJECTED}, {plan.information_name}, {LETTERS}/")
+
+
+class Later:
+    """`fn(*args)` run by the pool (a worker, or this process), its result taken when needed."""
+
+    def __init__(self, pool, fn: Callable, *args):
+        self.fn, self.args = fn, args
+        self.future = pool.submit(fn, *args) if hasattr(pool, "submit") else None
+        self.value = None
+
+    def get(self):
+        if self.value is None:
+            try:
+                self.value = self.future.result() if self.future is not None else self.fn(*self.args)
+            except concurrent.futures.CancelledError:  # the workers closed before it started
+                self.value = self.fn(*self.args)
+            self.future = None
+        return self.value
 
 
 class Files:
@@ -359,15 +381,15 @@ class PrintParts:
     (its letters' files and SHA-256s, the attachment's SHA-256, BUNDLE_FORMAT) differs from the
     one in print_parts.csv, or from the sidecar of a part a killed run staged."""
 
-    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: bytes,
+    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: Later,
                  final: Callable[[int, str], Path], files: Files):
-        from .delivery.remote_print import check_pdf, requirements
+        from .delivery.remote_print import requirements
 
-        self.plan, self.out, self.folder, self.attachment, self.final = plan, out, folder, attachment, final
+        self.plan, self.out, self.folder, self.final = plan, out, folder, final
         self.files = files
         self.rules = requirements().bundle_parts
-        self.attachment_problems = [f"{plan.information_name}: {p}" for p in check_pdf(attachment, window_page=False)]
-        self.attachment_sha = sha256(attachment)
+        self._attachment = attachment  # rendered while the first letters are; checked at the first part
+        self.attachment: bytes | None = None
         self.recorded = read_manifest(out / PARTS_MANIFEST)
         self.by_class: dict[str, list[Part]] = {channel: [] for channel in CLASSES}
         self.part_of: list[Part | None] = [None] * len(plan.addressees)
@@ -411,6 +433,11 @@ class PrintParts:
     def _write(self, part: Part) -> None:
         from .delivery.remote_print import check_pdf
 
+        if self.attachment is None:
+            self.attachment = self._attachment.get()
+            self.attachment_problems = [f"{self.plan.information_name}: {p}"
+                                        for p in check_pdf(self.attachment, window_page=False)]
+            self.attachment_sha = sha256(self.attachment)
         digest = hashlib.sha256(f"{BUNDLE_FORMAT}|{self.attachment_sha}\n".encode())
         members: list[int] = []  # the part's letters that pass the checks
         for index in part.members:

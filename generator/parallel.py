@@ -132,6 +132,14 @@ class RenderPool:
             self._executor.submit(_get_ready)
         self.generations += 1
 
+    def submit(self, fn, *args) -> concurrent.futures.Future:
+        """`fn(*args)` on a worker (picklable), or here and now without workers."""
+        if self._executor is not None:
+            return self._executor.submit(fn, *args)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        future.set_result(fn(*args))
+        return future
+
     def worker_pids(self) -> set[int]:
         """The current workers' process ids (for tests and diagnostics)."""
         return set(self._executor._processes) if self._executor is not None else set()
