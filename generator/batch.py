@@ -48,7 +48,6 @@ from .personal import csv_bytes, csv_cell
 from .printing import print_bundle
 from .register import Register, read_register
 from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
-from .render.attachment import render_attachment_pdf
 from .transition import Addressee, Meeting, Schedule, addressees, letter_date, default_schedule, load_schedule
 
 LETTERS = "letters"
@@ -202,7 +201,7 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     # The information letter is rendered by a worker while this process checks what to render and
     # sends the first letters; it is needed when the first part is built (issue 17: less work done
     # while the workers wait).
-    info = Later(pool, render_attachment_pdf, plan.information)
+    info = Later(pool, render_information, plan.information)
     # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder),
     # in arrays by (letter, format): the bookkeeping that grows with the batch is 33 bytes a file.
     files = Files(len(plan.addressees), plan.formats)
@@ -293,6 +292,14 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     yield from summary_lines(plan)
     yield (f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {PARTS_MANIFEST}, print_bundle_CLASS-NNNN.pdf, "
            f"{REJECTED}, {plan.information_name}, {LETTERS}/")
+
+
+def render_information(attachment: Attachment) -> bytes:
+    """The information letter's PDF. The renderers (WeasyPrint) are imported here, not with this
+    module: with workers, this process never loads them (about 1 s and tens of MB saved)."""
+    from .render.attachment import render_attachment_pdf
+
+    return render_attachment_pdf(attachment)
 
 
 class Later:
