@@ -35,3 +35,15 @@ def test_workers_are_replaced_after_their_share_and_render_the_same_bytes():
         assert pdf.sha256 == hashlib.sha256(pdf.data).hexdigest()
         # The remote-print check ran in the worker for the paper letter only, and found nothing.
         assert pdf.print_problems == (() if key == paper else None)
+
+
+def test_the_batch_process_does_not_load_the_renderers_until_it_renders_itself():
+    """With workers, the process that plans and writes never renders a letter: it must not load
+    WeasyPrint (about 30 MB and a second of start-up in a process that lives the whole run)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, generator.cli, generator.batch, generator.parallel, generator.printing; "
+            "print(sorted(m for m in ('weasyprint', 'generator.render.pdf') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
