@@ -9,8 +9,9 @@ print-bundle part as soon as its last letter is final -> stage the manifest (str
 report and summary -> move everything in.
 
 Every phase takes time in proportion to the number of letters, and memory that grows with it
-only by the bookkeeping of each letter (register row, ids, SHA-256s: about 6 KB): no phase holds
-more than one part's letters (issue 17; docs/robustness.md, "Batch size").
+only by the bookkeeping of each letter (its register rows, fingerprint, SHA-256s: about 2 KB): no
+phase holds more than one part's letters (issue 17; docs/robustness.md, "Batch size"). With
+workers, this process only plans, writes and bundles: the workers render, hash and check.
 
 All or nothing: every file is staged and moved into the output folder only when the whole run
 succeeded (output.OutputFolder); a failing run leaves the folder as it was.
