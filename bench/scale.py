@@ -91,10 +91,13 @@ def run(register: Path, out: Path, workers: int) -> dict:
     main_peak = {p: 0 for p in PHASES}
     worker_peak = {p: 0 for p in PHASES}
     tree_peak = {p: 0 for p in PHASES}
+    seen: set[int] = set()  # child processes: workers (replaced every 500 letters each) and the resource tracker
     while process.poll() is None:
         phase = state["phase"]
         main = rss_kb(process.pid)
-        kids = [rss_kb(k) for k in children(process.pid)]
+        pids = children(process.pid)
+        seen.update(pids)
+        kids = [rss_kb(k) for k in pids]
         main_peak[phase] = max(main_peak[phase], main)
         worker_peak[phase] = max([worker_peak[phase], *kids])
         tree_peak[phase] = max(tree_peak[phase], main + sum(kids))
@@ -111,7 +114,7 @@ def run(register: Path, out: Path, workers: int) -> dict:
             "main_peak_mb": {p: v / 1024 for p, v in main_peak.items()},
             "worker_peak_mb": {p: v / 1024 for p, v in worker_peak.items()},
             "tree_peak_mb": {p: v / 1024 for p, v in tree_peak.items()},
-            "parts_written": state["parts_written"],
+            "parts_written": state["parts_written"], "child_processes_seen": len(seen),
             "summary": [line.rstrip() for line in stdout if "print bundle" in line or "written now" in line],
             "load_start": load_start, "load_end": os.getloadavg()}
 

@@ -9,8 +9,9 @@ print-bundle part as soon as its last letter is final -> stage the manifest (str
 report and summary -> move everything in.
 
 Every phase takes time in proportion to the number of letters, and memory that grows with it
-only by the bookkeeping of each letter (register row, ids, SHA-256s: about 6 KB): no phase holds
-more than one part's letters (issue 17; docs/robustness.md, "Batch size").
+only by the bookkeeping of each letter (its register rows, fingerprint, SHA-256s: about 2 KB): no
+phase holds more than one part's letters (issue 17; docs/robustness.md, "Batch size"). With
+workers, this process only plans, writes and bundles: the workers render, hash and check.
 
 All or nothing: every file is staged and moved into the output folder only when the whole run
 succeeded (output.OutputFolder); a failing run leaves the folder as it was.
@@ -24,12 +25,14 @@ bytes; a part is rebuilt only when its letters' bytes changed (PrintParts).
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import datetime as dt
 import hashlib
 import io
 import os
 import sys
+from array import array
 from collections import Counter, deque
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,12 +44,11 @@ from .documents.model import Attachment, Letter
 from .documents.transition import information_attachment, invitation_letter
 from .logs import get as get_logger
 from .output import OutputFolder, sha256, write_atomic
-from .parallel import RenderPool
+from .parallel import RenderPool, Rendered
 from .personal import csv_bytes, csv_cell
 from .printing import print_bundle
 from .register import Register, read_register
 from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
-from .render.attachment import render_attachment_pdf
 from .transition import Addressee, Meeting, Schedule, addressees, letter_date, default_schedule, load_schedule
 
 LETTERS = "letters"
@@ -133,7 +135,10 @@ def resolve_channels(people: tuple[Addressee, ...]) -> tuple[tuple[Addressee, ..
             if row.person_id not in rows:
                 resolved = resolve(row.recipient, "register")
                 channels[row.person_id] = resolved
-                rows[row.person_id] = row.model_copy(update={"channel": resolved.channel})
+                # A copy only where the channel changes: the register's row is kept otherwise, so
+                # the run holds each row once (issue 17: memory per letter).
+                rows[row.person_id] = (row if resolved.channel == row.channel
+                                       else row.model_copy(update={"channel": resolved.channel}))
     resolved_people = tuple(Addressee(rows[a.youth.person_id], rows[a.person.person_id]) for a in people)
     return resolved_people, {a.person.person_id: channels[a.person.person_id] for a in people}
 
@@ -194,17 +199,18 @@ def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], No
 def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
     log.info("phase started", extra={"phase": "resume-check"})
     recorded = read_manifest(out / "manifest.csv")
-    info = render_attachment_pdf(plan.information)
-    folder.put(plan.information_name, info)
-    # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder):
-    # the bookkeeping that grows with the batch is kept small.
-    shas: dict[str, str] = {}  # file -> SHA-256 of its final bytes
-    staged: set[str] = set()
+    # The information letter is rendered by a worker while this process checks what to render and
+    # sends the first letters; it is needed when the first part is built (issue 17: less work done
+    # while the workers wait).
+    info = Later(pool, render_information, plan.information)
+    # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder),
+    # in arrays by (letter, format): the bookkeeping that grows with the batch is 33 bytes a file.
+    files = Files(len(plan.addressees), plan.formats)
 
-    def final(name: str) -> Path:
-        return (folder.staging if name in staged else out) / name
+    def final(index: int, fmt: str) -> Path:
+        return (folder.staging if files.is_staged(index, fmt) else out) / plan.files_of(plan.addressees[index])[fmt]
 
-    parts = PrintParts(plan, out, folder, info, final)
+    parts = PrintParts(plan, out, folder, info, final, files)
     pending: list[int] = []  # addressees whose letter is rendered now
     reasons: Counter = Counter()
     damaged: list[str] = []
@@ -214,10 +220,9 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         decisions = {name: decide(name, fp, out, folder.staging, recorded) for name in plan.files_of(addressee).values()}
         if all(d.reuse_from is not None for d in decisions.values()):
             kept += 1
-            for name, decision in decisions.items():
-                shas[name] = decision.sha
+            for fmt, (name, decision) in zip(plan.formats, decisions.items()):
+                files.set(index, fmt, decision.sha, decision.staged)
                 if decision.staged:
-                    staged.add(name)
                     folder.adopt(name)
             parts.letter_done(index)
             continue
@@ -229,26 +234,29 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     stop_after = int(os.environ.get(STOP_AFTER_ENV, "0") or 0)
     written = 0
 
-    def store(index: int, rendered: dict[str, bytes]) -> None:
+    def store(index: int, rendered: dict[str, Rendered]) -> None:
+        # The worker worked out each file's SHA-256 and, for a paper letter, the remote-print
+        # checks: this process only writes (issue 17: it must keep up with every worker).
         nonlocal written
         addressee = plan.addressees[index]
         for fmt, name in plan.files_of(addressee).items():
-            folder.put(name, rendered[fmt])
-            write_atomic(folder.staging / SIDECARS / name, sidecar_text(plan.fingerprints[index], rendered[fmt]))
-            shas[name] = sha256(rendered[fmt])
-            staged.add(name)
+            file = rendered[fmt]
+            folder.put(name, file.data)
+            write_atomic(folder.staging / SIDECARS / name, sidecar_line(plan.fingerprints[index], file.sha256))
+            files.set(index, fmt, file.sha256, staged=True)
         written += 1
         log.info("letter written", extra={"stem": addressee.stem(plan.meeting.date)})
         reporter.advance(addressee.stem(plan.meeting.date))
         if stop_after and written >= stop_after:
             os._exit(3)  # the test hook: die like a killed process, without clean-up
-        parts.letter_done(index)
+        pdf = rendered.get("pdf")
+        parts.letter_done(index, pdf.print_problems if pdf is not None else None)
 
     log.info("phase started", extra={"phase": "render", "letters": len(pending)})
     with Reporter(len(pending), echo) as reporter:
         # Letters are built as they are sent to the workers (in plan order), and each print-bundle
         # part is written as soon as its last letter is: one part at a time between results.
-        for index, rendered in pool.render_all(((i, plan.letter(i)) for i in pending), plan.formats):
+        for index, rendered in pool.render_all(((i, plan.letter(i)) for i in pending), plan.formats, checked=True):
             store(index, rendered)
             del rendered
             parts.write_ready(limit=1)
@@ -257,13 +265,16 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
 
     # Letters of people no longer invited (left the register, moved, changed format) leave the
     # active set: moved to withdrawn/, never left beside the manifest or put in a bundle.
-    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in shas)
+    active = {name for a in plan.addressees for name in plan.files_of(a).values()}
+    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in active)
+    del active
     for name in withdrawn:
         folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
 
+    folder.put(plan.information_name, info.get())
     folder.put("errors.csv", errors_csv(plan.register))
     with folder.stream("manifest.csv") as handle:
-        write_csv(handle, manifest_rows(plan, shas, parts.letter_part, sha256(info)))
+        write_csv(handle, manifest_rows(plan, files, parts.part_name, sha256(info.get())))
     bundle_lines = parts.finish()
     folder.put("summary.csv", summary_csv(plan))
     yield f"letters dated {plan.dated} for the meeting on {plan.meeting.date}"
@@ -282,6 +293,63 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     yield from summary_lines(plan)
     yield (f"wrote to {out}: manifest.csv, errors.csv, summary.csv, {PARTS_MANIFEST}, print_bundle_CLASS-NNNN.pdf, "
            f"{REJECTED}, {plan.information_name}, {LETTERS}/")
+
+
+def render_information(attachment: Attachment) -> bytes:
+    """The information letter's PDF. The renderers (WeasyPrint) are imported here, not with this
+    module: with workers, this process never loads them (about 1 s and tens of MB saved)."""
+    from .render.attachment import render_attachment_pdf
+
+    return render_attachment_pdf(attachment)
+
+
+class Later:
+    """`fn(*args)` run by the pool (a worker, or this process), its result taken when needed."""
+
+    def __init__(self, pool, fn: Callable, *args):
+        self.fn, self.args = fn, args
+        self.future = pool.submit(fn, *args) if hasattr(pool, "submit") else None
+        self.value = None
+
+    def get(self):
+        if self.value is None:
+            try:
+                self.value = self.future.result() if self.future is not None else self.fn(*self.args)
+            except concurrent.futures.CancelledError:  # the workers closed before it started
+                self.value = self.fn(*self.args)
+            self.future = None
+        return self.value
+
+
+class Files:
+    """Per (letter, format): the SHA-256 of the file's final bytes and whether they are staged
+    (else in the output folder). 33 bytes a file, in two arrays: a batch of any size keeps this
+    small (issue 17), where a dict of file names and hex strings took about 400 bytes a file."""
+
+    def __init__(self, letters: int, formats: tuple[str, ...]):
+        self.formats = formats
+        self._digests = bytearray(32 * letters * len(formats))
+        self._staged = bytearray(letters * len(formats))
+
+    def _slot(self, index: int, fmt: str) -> int:
+        return index * len(self.formats) + self.formats.index(fmt)
+
+    def set(self, index: int, fmt: str, sha: str, staged: bool) -> None:
+        slot = self._slot(index, fmt)
+        self._digests[32 * slot:32 * slot + 32] = bytes.fromhex(sha)
+        self._staged[slot] = staged
+
+    def sha(self, index: int, fmt: str) -> str:
+        slot = self._slot(index, fmt)
+        return self._digests[32 * slot:32 * slot + 32].hex()
+
+    def is_staged(self, index: int, fmt: str) -> bool:
+        return bool(self._staged[self._slot(index, fmt)])
+
+
+def sidecar_line(fp: str, sha: str) -> bytes:
+    """A staged file's sidecar (resume.sidecar_text) from a SHA-256 worked out already."""
+    return f"{fp} {sha}\n".encode()
 
 
 # --- remote print ------------------------------------------------------------------------------
@@ -304,7 +372,7 @@ class Part:
     name: str
     channel: str
     number: int
-    members: list[int]  # addressee indexes, in plan order
+    members: array  # addressee indexes, in plan order
     remaining: int = 0  # members whose letter is not final yet
     letters: int = 0  # members that passed the remote-print checks (in the file)
     pages: int = 0
@@ -321,17 +389,18 @@ class PrintParts:
     (its letters' files and SHA-256s, the attachment's SHA-256, BUNDLE_FORMAT) differs from the
     one in print_parts.csv, or from the sidecar of a part a killed run staged."""
 
-    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: bytes,
-                 final: Callable[[str], Path]):
-        from .delivery.remote_print import check_pdf, requirements
+    def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: Later,
+                 final: Callable[[int, str], Path], files: Files):
+        from .delivery.remote_print import requirements
 
-        self.plan, self.out, self.folder, self.attachment, self.final = plan, out, folder, attachment, final
+        self.plan, self.out, self.folder, self.final = plan, out, folder, final
+        self.files = files
         self.rules = requirements().bundle_parts
-        self.attachment_problems = [f"{plan.information_name}: {p}" for p in check_pdf(attachment, window_page=False)]
-        self.attachment_sha = sha256(attachment)
+        self._attachment = attachment  # rendered while the first letters are; checked at the first part
+        self.attachment: bytes | None = None
         self.recorded = read_manifest(out / PARTS_MANIFEST)
         self.by_class: dict[str, list[Part]] = {channel: [] for channel in CLASSES}
-        self.part_of: dict[int, Part] = {}
+        self.part_of: list[Part | None] = [None] * len(plan.addressees)
         for index, a in enumerate(plan.addressees):
             if not a.person.channel.is_paper:
                 continue
@@ -339,20 +408,30 @@ class PrintParts:
             if not parts or len(parts[-1].members) >= self.rules.max_letters:
                 number = len(parts) + 1
                 parts.append(Part(PART_NAME.format(channel=a.person.channel.value, number=number),
-                                  a.person.channel.value, number, []))
+                                  a.person.channel.value, number, array("l")))
             parts[-1].members.append(index)
             parts[-1].remaining += 1
             self.part_of[index] = parts[-1]
         self.ready: deque[Part] = deque()
         self.rejected: list[list[object]] = []  # file, channel, problem
-        self.letter_part: dict[str, str] = {}  # letter file -> the part file it is printed in
+        self.left_out: set[int] = set()  # paper letters failing the checks: in no part
+        # The remote-print findings of letters rendered now (from the worker), until their part
+        # is written: at most a part's letters (and the window in flight) at a time.
+        self.problems: dict[int, tuple[str, ...]] = {}
 
-    def letter_done(self, index: int) -> None:
-        part = self.part_of.get(index)
+    def letter_done(self, index: int, problems: tuple[str, ...] | None = None) -> None:
+        part = self.part_of[index]
         if part is not None:
+            if problems is not None:
+                self.problems[index] = problems
             part.remaining -= 1
             if part.remaining == 0:
                 self.ready.append(part)
+
+    def part_name(self, index: int, fmt: str) -> str:
+        """The part file letter `index`'s file of format `fmt` is printed in ("": none)."""
+        part = self.part_of[index]
+        return part.name if fmt == "pdf" and part is not None and index not in self.left_out else ""
 
     def write_ready(self, limit: int | None = None) -> None:
         while self.ready and (limit is None or limit > 0):
@@ -362,21 +441,27 @@ class PrintParts:
     def _write(self, part: Part) -> None:
         from .delivery.remote_print import check_pdf
 
+        if self.attachment is None:
+            self.attachment = self._attachment.get()
+            self.attachment_problems = [f"{self.plan.information_name}: {p}"
+                                        for p in check_pdf(self.attachment, window_page=False)]
+            self.attachment_sha = sha256(self.attachment)
         digest = hashlib.sha256(f"{BUNDLE_FORMAT}|{self.attachment_sha}\n".encode())
-        letters: list[bytes] = []  # one part's letters at most, never the batch's
+        members: list[int] = []  # the part's letters that pass the checks
         for index in part.members:
-            a = self.plan.addressees[index]
-            name = self.plan.files_of(a)["pdf"]
-            data = self.final(name).read_bytes()  # the final bytes, checked fresh
-            problems = check_pdf(data) + self.attachment_problems
+            name = self.plan.files_of(self.plan.addressees[index])["pdf"]
+            found = self.problems.pop(index, None)  # checked by the worker that rendered it
+            if found is None:  # kept from an earlier run: its final bytes are checked now
+                found = check_pdf(self.final(index, "pdf").read_bytes())
+            problems = [*found, *self.attachment_problems]
             if problems:
                 self.rejected.extend([name, part.channel, problem] for problem in problems)
+                self.left_out.add(index)
                 continue
-            digest.update(f"{name} {sha256(data)}\n".encode())
-            letters.append(data)
-            self.letter_part[name] = part.name
-        part.done, part.letters = True, len(letters)
-        if not letters:
+            digest.update(f"{name} {self.files.sha(index, 'pdf')}\n".encode())
+            members.append(index)
+        part.done, part.letters = True, len(members)
+        if not members:
             return  # every letter of the part failed the checks: no file (an old one is removed)
         part.fingerprint = digest.hexdigest()
         decision = decide(part.name, part.fingerprint, self.out, self.folder.staging, self.recorded)
@@ -387,8 +472,8 @@ class PrintParts:
                 part.pages = len(pdf.pages)
             part.sha = decision.sha
         else:
-            bundle, part.pages = print_bundle(letters, self.attachment)
-            del letters
+            # Each letter is read when it is appended, not all of the part's letters at once.
+            bundle, part.pages = print_bundle((self.final(i, "pdf").read_bytes() for i in members), self.attachment)
             self.folder.put(part.name, bundle)
             write_atomic(self.folder.staging / SIDECARS / part.name, sidecar_text(part.fingerprint, bundle))
             part.sha, part.written = sha256(bundle), True
@@ -410,8 +495,8 @@ class PrintParts:
         for channel, parts in self.by_class.items():
             parts = [part for part in parts if part.letters]
             for part in parts:
-                names = [n for n in (self.plan.files_of(self.plan.addressees[i])["pdf"] for i in part.members)
-                         if self.letter_part.get(n) == part.name]
+                names = [self.plan.files_of(self.plan.addressees[i])["pdf"] for i in part.members
+                         if i not in self.left_out]
                 rows.append([part.name, channel, part.number, part.letters, part.pages, part.pages // 2, part.sha,
                              part.fingerprint, names[0], names[-1]])
                 written, kept = written + part.written, kept + (not part.written)
@@ -459,16 +544,16 @@ MANIFEST_HEADER = ["person_id", "youth_id", "role", "channel", "file", "sha256",
                    "channel_source", "title", "attachment_title", "input_fingerprint", "print_part"]
 
 
-def manifest_rows(plan: Plan, shas: dict[str, str], letter_part: dict[str, str], info_sha: str) -> Iterator[list[object]]:
+def manifest_rows(plan: Plan, files: Files, part_name: Callable[[int, str], str], info_sha: str) -> Iterator[list[object]]:
     """One row per file: ids, role, channel, file, SHA-256, input fingerprint, and the print-bundle
     part it is printed in (blank: digital, or left out by the checks); never a name, address or CPR number."""
     yield MANIFEST_HEADER
     for index, a in enumerate(plan.addressees):
         source = plan.channels[a.person.person_id].source if plan.channels else "register"
-        for name in plan.files_of(a).values():
+        for fmt, name in plan.files_of(a).items():
             yield [a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
-                   shas[name], plan.information_name, info_sha, source, plan.titles[index], plan.information.title,
-                   plan.fingerprints[index], letter_part.get(name, "")]
+                   files.sha(index, fmt), plan.information_name, info_sha, source, plan.titles[index],
+                   plan.information.title, plan.fingerprints[index], part_name(index, fmt)]
 
 
 def write_csv(handle, rows: Iterable[Iterable[object]]) -> None:

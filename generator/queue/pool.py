@@ -26,9 +26,11 @@ class CeleryPool:
     def __exit__(self, *exc) -> None:
         pass
 
-    def render_all(self, jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...]) -> Iterator[tuple[Key, dict[str, bytes]]]:
-        """(key, rendered) per job, in the order they finish. Each letter is one task; a task whose
-        worker died is delivered again by the broker, and its result is taken once."""
+    def render_all(self, jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...],
+                   checked: bool = False) -> Iterator[tuple[Key, dict]]:
+        """(key, rendered) per job, in the order they finish (as RenderPool.render_all; `checked`:
+        the workers add each file's SHA-256 and remote-print findings). Each letter is one task; a
+        task whose worker died is delivered again by the broker, and its result is taken once."""
         from ..content_root import root_version
 
         version = root_version()
@@ -45,7 +47,7 @@ class CeleryPool:
                 except StopIteration:
                     return
                 name = key if isinstance(key, str) else f"letter {number}"  # for logs; never personal data
-                result = task.apply_async(args=(name, letter, tuple(formats), version))
+                result = task.apply_async(args=(name, letter, tuple(formats), version, checked))
                 pending[result.id] = (key, result)
 
         fill()

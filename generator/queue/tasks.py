@@ -89,17 +89,20 @@ def make_app(broker: str | None = None) -> Celery:
     return app
 
 
-def render_letter_task(self, stem: str, letter, formats: tuple[str, ...], root_version: str) -> dict[str, bytes]:
-    """Render one letter (keyed by its file stem) in each format; refuse a different content root."""
+def render_letter_task(self, stem: str, letter, formats: tuple[str, ...], root_version: str,
+                       checked: bool = False) -> dict:
+    """Render one letter (keyed by its file stem) in each format; refuse a different content root.
+    Returns format -> bytes, or with `checked` format -> parallel.Rendered (bytes, SHA-256 and the
+    remote-print findings, worked out here rather than by the process that writes the files)."""
     from ..content_root import root_version as our_version
     from ..logs import get
-    from ..parallel import render_letter
+    from ..parallel import render_checked, render_letter
 
     mine = our_version()
     if mine != root_version:
         # Different templates would give different bytes: never render with them.
         raise RuntimeError(f"content root {mine} on this worker, {root_version} expected (set BREVGEN_ROOT)")
-    rendered = render_letter(letter, tuple(formats))
+    rendered = (render_checked if checked else render_letter)(letter, tuple(formats))
     get("queue").info("rendered", extra={"stem": stem, "worker_pid": os.getpid()})
     return rendered
 
