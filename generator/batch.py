@@ -35,6 +35,7 @@ import sys
 from array import array
 from collections import Counter, deque
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -63,8 +64,8 @@ class Plan:
     """Everything decided before rendering; nothing written yet.
 
     Every letter was built once while planning (so a text error stops the run early) and is
-    kept only as its input fingerprint and title: a letter is built again when it is sent to a
-    worker, so the run never holds every letter at once (issue 17)."""
+    kept only as its input fingerprint and title: a worker is sent the letter's recipe and builds
+    it again, so the run never holds every letter at once (issue 17)."""
 
     register: Register
     schedule: Schedule
@@ -91,9 +92,14 @@ class Plan:
 
     def letter(self, index: int) -> Letter:
         """The letter to addressee `index`, built from the texts (the same letter every time)."""
+        return self.recipe(index)()
+
+    def recipe(self, index: int) -> Callable[[], Letter]:
+        """How to build the letter to addressee `index`: a picklable call, sent to a worker, which
+        builds the letter where it renders it (generator/parallel.py)."""
         a = self.addressees[index]
-        return invitation_letter(a, self.meeting, self.schedule, self.dated,
-                                 custody_count=len(self.register.custody.get(a.youth.person_id, [])))
+        return partial(invitation_letter, a, self.meeting, self.schedule, self.dated,
+                       custody_count=len(self.register.custody.get(a.youth.person_id, [])))
 
 
 def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | None, docx: bool) -> Plan:
@@ -254,9 +260,9 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
 
     log.info("phase started", extra={"phase": "render", "letters": len(pending)})
     with Reporter(len(pending), echo) as reporter:
-        # Letters are built as they are sent to the workers (in plan order), and each print-bundle
-        # part is written as soon as its last letter is: one part at a time between results.
-        for index, rendered in pool.render_all(((i, plan.letter(i)) for i in pending), plan.formats, checked=True):
+        # Letters are sent to the workers as recipes (in plan order) and built there, and each
+        # print-bundle part is written as soon as its last letter is: one part at a time between results.
+        for index, rendered in pool.render_all(((i, plan.recipe(i)) for i in pending), plan.formats, checked=True):
             store(index, rendered)
             del rendered
             parts.write_ready(limit=1)

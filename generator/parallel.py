@@ -23,7 +23,7 @@ import os
 import signal
 import threading
 import time
-from typing import Iterable, Iterator, NamedTuple, TypeVar
+from typing import Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from .documents.model import Letter
 
@@ -31,10 +31,22 @@ Key = TypeVar("Key")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def render_letter(letter: Letter, formats: tuple[str, ...]) -> dict[str, bytes]:
+# What a worker is sent: a built letter, or a recipe for one, a picklable call that builds it
+# (functools.partial of a module-level function). A batch sends recipes: its letters were built
+# once while planning (so a text error stopped the run early), and building one again where it is
+# rendered keeps that work off the process that writes the files (issue 17, `--workers 2`).
+LetterOrRecipe = Letter | Callable[[], Letter]
+
+
+def built(letter: LetterOrRecipe) -> Letter:
+    return letter() if callable(letter) else letter
+
+
+def render_letter(letter: LetterOrRecipe, formats: tuple[str, ...]) -> dict[str, bytes]:
     """One letter in each format: format -> bytes."""
     from .render import RENDERERS  # imported here: in a worker, the engines are built there
 
+    letter = built(letter)
     return {fmt: RENDERERS[fmt](letter) for fmt in formats}
 
 
@@ -46,7 +58,7 @@ class Rendered(NamedTuple):
     print_problems: tuple[str, ...] | None  # remote-print check of a paper letter's PDF; None: not checked
 
 
-def render_checked(letter: Letter, formats: tuple[str, ...]) -> dict[str, Rendered]:
+def render_checked(letter: LetterOrRecipe, formats: tuple[str, ...]) -> dict[str, Rendered]:
     """render_letter, plus each file's SHA-256 and, for a paper letter's PDF, the remote-print
     checks (delivery/remote_print.py): work done in the worker, not in the process that writes
     the files, so that process keeps up with every worker (issue 17, `--workers 2`)."""
@@ -54,6 +66,7 @@ def render_checked(letter: Letter, formats: tuple[str, ...]) -> dict[str, Render
 
     from .delivery import remote_print
 
+    letter = built(letter)
     out = {}
     for fmt, data in render_letter(letter, formats).items():
         problems = tuple(remote_print.check_pdf(data)) if fmt == "pdf" and letter.channel.is_paper else None
