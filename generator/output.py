@@ -99,10 +99,14 @@ def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
 @contextlib.contextmanager
 def open_atomic(path: Path, private: bool = True) -> Iterator[BinaryIO]:
     """A file written piece by piece (a manifest of any length), complete or absent, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     # A unique temporary name (two writers of one file never share it); mkstemp makes it 0600,
-    # then it gets the mode the file should have.
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # then it gets the mode the file should have. The folder is made only when it is missing:
+    # a batch writes thousands of files into a few folders.
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     temporary = Path(name)
     try:
         os.fchmod(fd, file_mode(private))
@@ -230,12 +234,19 @@ class OutputFolder:
             for source, target in moves():
                 if target.is_dir():
                     raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+            made: set[Path] = set()  # folders made (or found) in this commit: a batch moves thousands of files
+
+            def folder_for(path: Path) -> None:
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
+
             for source, target in moves():
-                target.parent.mkdir(parents=True, exist_ok=True)
+                folder_for(target)
                 backup = None
                 if target.exists():
                     backup = backups / str(len(done))
-                    backup.parent.mkdir(parents=True, exist_ok=True)
+                    folder_for(backup)
                     os.replace(target, backup)
                 done.append((target, backup, source))
                 os.replace(source, target)
