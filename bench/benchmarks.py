@@ -92,7 +92,7 @@ def bench_pdf(rounds: int) -> list[Row]:
         row("1f", "PDF letter end to end (warm) / WeasyPrint's floor: the same HTML, CSS and fonts, layout + draw + PDF/UA tags", floor,
             "<= 1.05", f"fonts subset with {fonts_by}; median of {floor.rounds} rounds"),
         row("1f-all", "every example letter end to end (warm, case by case) / WeasyPrint's floor on each letter's HTML", every, "-",
-            f"{every.rounds} letters, {relaid} of them set in the tight layout, i.e. laid out twice (near-empty last page, "
+            f"{every.rounds} letters, {relaid} of them set in the tight layout, each laid out twice (near-empty last page, "
             "issue 14); informs, no goal: the goal of 1f is the measured letter's; total of one round after a warm-up"),
         Row("1s", "PDF size of the letter / 24 KB (24,000 bytes), fonts subset, PDF/UA-1", None, None, size / 24_000, "<= 1.0",
             f"{size:,} bytes; fonts subset with {fonts_by}"),
