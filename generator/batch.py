@@ -385,6 +385,7 @@ class Part:
     sha: str = ""
     fingerprint: str = ""
     written: bool = False  # written now (False: kept from an earlier or killed run)
+    new: bool = False  # written now, and no part of this name existed before (nothing to print again)
     done: bool = False
 
 
@@ -482,7 +483,7 @@ class PrintParts:
             bundle, part.pages = print_bundle((self.final(i, "pdf").read_bytes() for i in members), self.attachment)
             self.folder.put(part.name, bundle)
             write_atomic(self.folder.staging / SIDECARS / part.name, sidecar_text(part.fingerprint, bundle))
-            part.sha, part.written = sha256(bundle), True
+            part.sha, part.written, part.new = sha256(bundle), True, decision.reason == NEW
         log.info("print part", extra={"part": part.name, "letters": part.letters, "pages": part.pages,
                                       "written": part.written})
 
@@ -515,9 +516,9 @@ class PrintParts:
                 lines.append(f"print bundle {channel}: {letters} letters, {pages} pages in {len(parts)} part(s) of at "
                              f"most {self.rules.max_letters} letters ({span})")
         lines.append(f"print bundle parts written now: {written}; kept unchanged: {kept}")
-        if kept:
-            lines.extend(f"rewritten print bundle part: {part.name}" for parts in self.by_class.values()
-                         for part in parts if part.written)
+        if kept:  # an earlier run's parts are there: say which were replaced (to be printed again)
+            lines.extend(f"{'new' if part.new else 'rewritten'} print bundle part: {part.name}"
+                         for parts in self.by_class.values() for part in parts if part.written)
         self.folder.put(PARTS_MANIFEST, _csv(rows))
         self.folder.put(REJECTED, _csv([["file", "channel", "problem"], *self.rejected]))
         failed = {row[0] for row in self.rejected}

@@ -319,6 +319,9 @@ def test_a_killed_run_keeps_the_parts_it_finished_and_resumes_to_the_same_bytes(
     resumed = invite("--out", str(tmp_path), "--root", str(root))
     assert resumed.returncode == FINDINGS, resumed.stderr
     assert "print bundle parts written now: 3; kept unchanged: 1" in resumed.stdout
+    # The three parts the killed run never made are new, not "rewritten": nothing to print again.
+    assert "rewritten print bundle part" not in resumed.stdout
+    assert resumed.stdout.count("new print bundle part: ") == 3
     assert (tmp_path / "print_bundle_post-0001.pdf").stat().st_mtime_ns == stamp  # taken over, not rebuilt
     for name in [*PARTS, "print_parts.csv", "manifest.csv"]:
         assert (tmp_path / name).read_bytes() == (clean / name).read_bytes(), name  # deterministic parts
