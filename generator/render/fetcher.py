@@ -51,16 +51,18 @@ class SafeFetcher(weasyprint.urls.URLFetcher):
         return super().fetch(url, headers)
 
 
-# The fetcher for the templates alone, one per thread: building one (urllib's nine handlers,
-# the folders resolved) costs about 1 ms, which every letter paid. Per thread because
-# WeasyPrint's fetcher keeps a request between `open` and `fetch`.
+# The fetcher for the templates alone, one per thread and content root: building one (urllib's
+# nine handlers, the folders resolved) costs about 1 ms, which every letter paid. Per thread
+# because WeasyPrint's fetcher keeps a request between `open` and `fetch`; per content root
+# because a process may be pointed at another one (`--root`, BREVGEN_ROOT).
 _per_thread = threading.local()
 
 
 def safe_fetcher(*roots: Path) -> SafeFetcher:
     if roots:
         return SafeFetcher(tuple(roots))
-    fetcher = getattr(_per_thread, "fetcher", None)
-    if fetcher is None:
-        fetcher = _per_thread.fetcher = SafeFetcher()
-    return fetcher
+    templates = paths.TEMPLATES
+    made = getattr(_per_thread, "made", None)
+    if made is None or made[0] != templates:
+        made = _per_thread.made = (templates, SafeFetcher())
+    return made[1]
