@@ -227,6 +227,34 @@ def test_the_renderer_fetches_nothing_from_the_network_or_outside_the_templates(
     assert fetcher.fetch(f"file://{paths.TEMPLATES / 'letter.css'}")
 
 
+def test_one_fetcher_per_thread_and_content_root(tmp_path):
+    import shutil
+    import threading
+
+    from generator.render.fetcher import safe_fetcher
+
+    assert safe_fetcher() is safe_fetcher()  # made once per thread, not once per letter
+    other: list = []
+    worker = threading.Thread(target=lambda: other.append(safe_fetcher()))
+    worker.start()
+    worker.join()
+    assert other[0] is not safe_fetcher()
+    # Pointed at another content root, the process gets a fetcher that allows that root's
+    # templates and no longer the old ones.
+    old_css = paths.TEMPLATES / "letter.css"
+    root = tmp_path / "root"
+    for name in paths.FOLDERS:
+        shutil.copytree(paths.ROOT / name, root / name)
+    try:
+        paths.use_root(root)
+        fetcher = safe_fetcher()
+        assert fetcher.fetch(f"file://{root / 'templates' / 'letter.css'}")
+        with pytest.raises(ValueError):
+            fetcher.fetch(f"file://{old_css}")
+    finally:
+        paths.use_root(None)
+
+
 # --- 4. personal data stays where it belongs --------------------------------------------------
 
 
