@@ -25,13 +25,14 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="write the results into bench/RESULTS.md")
     args = parser.parse_args()
     only = set(args.numbers) or None
-    print(f"brevgen benchmarks, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}; ratio = ours / theirs, side by side")
+    began, load = dt.datetime.now(dt.timezone.utc), os.getloadavg()[0]
+    print(f"brevgen benchmarks, {began:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+          f"load {load:.1f}; ratio = ours / theirs, side by side")
     started = time.perf_counter()
     rows = all_benchmarks(args.rounds, args.cold_rounds, args.batch_letters, args.soffice_letters, only)
     print(f"done in {time.perf_counter() - started:.0f} s")
     if args.record:
-        path = record(rows, vars(args))
+        path = record(rows, vars(args), began, load)
         print(f"recorded in {path}")
 
 

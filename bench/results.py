@@ -15,14 +15,17 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START, END = "<!-- latest:start -->", "<!-- latest:end -->"
 
 
-def machine() -> str:
+def machine(load_at_start: float | None = None) -> str:
     import weasyprint
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
     memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))) // 1024**2
     office = subprocess.run([SOFFICE, "--version"], capture_output=True, text=True).stdout.strip() if SOFFICE else "not installed"
-    return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, load average {os.getloadavg()[0]:.1f} at the start "
-            f"(shared with other work); Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; {office}")
+    # The 1-minute load average at the start says whether other work ran; at the end it includes
+    # the benchmarks' own (two busy cores during the batch benchmarks).
+    start = "?" if load_at_start is None else f"{load_at_start:.1f}"
+    return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, load average {start} at the start and "
+            f"{os.getloadavg()[0]:.1f} at the end; Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; {office}")
 
 
 def seconds(value: float | None) -> str:
@@ -38,13 +41,13 @@ def table(rows: list[Row]) -> list[str]:
     return lines
 
 
-def record(rows: list[Row], options: dict) -> Path:
-    when = dt.datetime.now(dt.timezone.utc)
+def record(rows: list[Row], options: dict, started: dt.datetime | None = None, load_at_start: float | None = None) -> Path:
+    when = started or dt.datetime.now(dt.timezone.utc)
     block = [
         START,
         f"Measured {when:%Y-%m-%d %H:%M} UTC with `python -m bench` ({', '.join(f'{k}={v}' for k, v in options.items() if k != 'record')}); "
         "rows marked (earlier run) were not run this time and are kept from the previous record.",
-        f"Machine: {machine()}.",
+        f"Machine: {machine(load_at_start)}.",
         f"The measured letter: {KIND}, `{CASE.relative_to(BENCH.parent)}`.",
         "",
         *table(rows),
