@@ -248,7 +248,7 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         for fmt, name in plan.files_of(addressee).items():
             file = rendered[fmt]
             folder.put(name, file.data)
-            write_atomic(folder.staging / SIDECARS / name, sidecar_line(plan.fingerprints[index], file.sha256))
+            write_atomic(folder.staging / SIDECARS / name, sidecar_text(plan.fingerprints[index], file.sha256))
             files.set(index, fmt, file.sha256, staged=True)
         written += 1
         log.info("letter written", extra={"stem": addressee.stem(plan.meeting.date)})
@@ -351,11 +351,6 @@ class Files:
 
     def is_staged(self, index: int, fmt: str) -> bool:
         return bool(self._staged[self._slot(index, fmt)])
-
-
-def sidecar_line(fp: str, sha: str) -> bytes:
-    """A staged file's sidecar (resume.sidecar_text) from a SHA-256 worked out already."""
-    return f"{fp} {sha}\n".encode()
 
 
 # --- remote print ------------------------------------------------------------------------------
@@ -481,9 +476,9 @@ class PrintParts:
         else:
             # Each letter is read when it is appended, not all of the part's letters at once.
             bundle, part.pages = print_bundle((self.final(i, "pdf").read_bytes() for i in members), self.attachment)
-            self.folder.put(part.name, bundle)
-            write_atomic(self.folder.staging / SIDECARS / part.name, sidecar_text(part.fingerprint, bundle))
             part.sha, part.written, part.new = sha256(bundle), True, decision.reason == NEW
+            self.folder.put(part.name, bundle)
+            write_atomic(self.folder.staging / SIDECARS / part.name, sidecar_text(part.fingerprint, part.sha))
         log.info("print part", extra={"part": part.name, "letters": part.letters, "pages": part.pages,
                                       "written": part.written})
 

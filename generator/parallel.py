@@ -62,15 +62,14 @@ def render_checked(letter: LetterOrRecipe, formats: tuple[str, ...]) -> dict[str
     """render_letter, plus each file's SHA-256 and, for a paper letter's PDF, the remote-print
     checks (delivery/remote_print.py): work done in the worker, not in the process that writes
     the files, so that process keeps up with every worker (issue 17, `--workers 2`)."""
-    import hashlib
-
     from .delivery import remote_print
+    from .output import sha256
 
     letter = built(letter)
     out = {}
     for fmt, data in render_letter(letter, formats).items():
         problems = tuple(remote_print.check_pdf(data)) if fmt == "pdf" and letter.channel.is_paper else None
-        out[fmt] = Rendered(data, hashlib.sha256(data).hexdigest(), problems)
+        out[fmt] = Rendered(data, sha256(data), problems)
     return out
 
 
@@ -166,7 +165,7 @@ class RenderPool:
             self._executor = None
 
     def render_all(
-        self, jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...], checked: bool = False
+        self, jobs: Iterable[tuple[Key, LetterOrRecipe]], formats: tuple[str, ...], checked: bool = False
     ) -> Iterator[tuple[Key, dict]]:
         """(key, rendered) for each (key, letter), in the order they finish: format -> bytes, or
         with `checked` format -> Rendered (bytes, SHA-256, remote-print findings).
@@ -178,8 +177,8 @@ class RenderPool:
             for key, letter in jobs:
                 yield key, task(letter, formats)
             return
-        # At most `window` letters in flight: the letters are built as they are sent (the caller
-        # passes a generator) and their bytes are taken as they come, so memory does not grow
+        # At most `window` letters in flight: the letters (or their recipes) are made as they are
+        # sent (the caller passes a generator) and their bytes are taken as they come, so memory does not grow
         # with the batch (issue 17). The window keeps every worker busy while this process
         # writes files and builds a print-bundle part (up to about a second) between results.
         window = max(32, 16 * self.workers)

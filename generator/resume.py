@@ -83,5 +83,6 @@ def decide(relative: str, fp: str, out: Path, staging: Path, recorded: dict[str,
     return Decision(current, sha=recorded_sha)
 
 
-def sidecar_text(fp: str, data: bytes) -> bytes:
-    return f"{fp} {sha256(data)}\n".encode()
+def sidecar_text(fp: str, sha: str) -> bytes:
+    """A staged file's sidecar: its input fingerprint and the SHA-256 of its bytes (read by `decide`)."""
+    return f"{fp} {sha}\n".encode()
