@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Iterable, Iterator, TypeVar
 
-from ..documents.model import Letter
+from ..parallel import LetterOrRecipe
 from ..errors import BrevgenError
 
 Key = TypeVar("Key")
@@ -26,7 +26,7 @@ class CeleryPool:
     def __exit__(self, *exc) -> None:
         pass
 
-    def render_all(self, jobs: Iterable[tuple[Key, Letter]], formats: tuple[str, ...],
+    def render_all(self, jobs: Iterable[tuple[Key, LetterOrRecipe]], formats: tuple[str, ...],
                    checked: bool = False) -> Iterator[tuple[Key, dict]]:
         """(key, rendered) per job, in the order they finish (as RenderPool.render_all; `checked`:
         the workers add each file's SHA-256 and remote-print findings). Each letter is one task; a
@@ -39,8 +39,8 @@ class CeleryPool:
         queued = enumerate(jobs, start=1)
 
         def fill() -> None:
-            # At most WINDOW letters on the queue at a time: letters are built as they are sent
-            # and the run's memory does not grow with the batch (issue 17).
+            # At most WINDOW letters on the queue at a time: letters (or their recipes) are made
+            # as they are sent and the run's memory does not grow with the batch (issue 17).
             while len(pending) < WINDOW:
                 try:
                     number, (key, letter) = next(queued)

@@ -7,12 +7,13 @@ messages of a worker that died. Redis is one Debian package (`redis-server`), is
 store for the rendered bytes, and needs no cluster set-up; RabbitMQ would add an Erlang runtime
 for features (routing, federation) a letter batch does not use.
 
-The task is idempotent: it renders from the letter alone, so running it twice (a worker killed
+The task is idempotent: it renders from the message alone, so running it twice (a worker killed
 after rendering, before acknowledging) gives the same bytes, and the caller writes each file
 only once, keyed by the letter's file stem.
 
-Messages carry the built letter pickled (its text is already resolved, so a worker needs only
-the templates), signed with HMAC-SHA256 under BREVGEN_QUEUE_SECRET: a worker unpickles nothing
+Messages carry the letter pickled: built (its text already resolved), or for a transition batch
+its recipe (parallel.LetterOrRecipe), which the worker builds from the texts of its own content
+root, the same root the sender uses (checked by `root_version`). Signed with HMAC-SHA256 under BREVGEN_QUEUE_SECRET: a worker unpickles nothing
 that was not signed with the secret, so write access to Redis alone cannot run code on a worker.
 Set the same secret on the server and every worker; run Redis on a private network with a
 password as well (docs/operator.md).
