@@ -250,7 +250,7 @@ class OutputFolder:
                     os.replace(target, backup)
                 done.append((target, backup, source))
                 os.replace(source, target)
-            _fsync_folders({target.parent for _, target in moves()})
+            _fsync_folders(made)  # every folder a file was moved into
         except OSError as exc:
             self._undo(done)
             self._discard()
