@@ -31,11 +31,13 @@ import datetime as dt
 import hashlib
 import io
 import os
+import sqlite3
 import sys
-from array import array
-from collections import Counter, deque
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -48,7 +50,9 @@ from .output import OutputFolder, sha256, write_atomic
 from .parallel import RenderPool, Rendered
 from .personal import csv_bytes, csv_cell
 from .printing import print_bundle
-from .register import Register, read_register
+from .models import Channel
+from .register import Register, RegisterRow, read_register
+from .scratch import scratch, walk
 from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
 from .transition import Addressee, Meeting, Schedule, addressees, letter_date, default_schedule, load_schedule
 
@@ -64,23 +68,56 @@ class Plan:
     """Everything decided before rendering; nothing written yet.
 
     Every letter was built once while planning (so a text error stops the run early) and is
-    kept only as its input fingerprint and title: a worker is sent the letter's recipe and builds
-    it again, so the run never holds every letter at once (issue 17)."""
+    kept only as its input fingerprint and title, in the plan's scratch database with who it goes
+    to (scratch.py): a worker is sent the letter's recipe and builds it again, so the run never
+    holds every letter, or anything per letter, in memory (issue 17)."""
 
     register: Register
     schedule: Schedule
     meeting: Meeting
     dated: dt.date
-    addressees: tuple[Addressee, ...]
-    fingerprints: tuple[str, ...]  # per addressee, same order: the letter's input fingerprint (resume.py)
-    titles: tuple[str, ...]  # per addressee: the letter's title (no personal data)
     information: Attachment
     formats: tuple[str, ...]
-    channels: dict = None  # person id -> ResolvedChannel (delivery/channels.py)
+    db: sqlite3.Connection  # tables of PLAN_SCHEMA
+    letters: int  # how many
 
-    def channel_warnings(self) -> list[str]:
-        return [f"warning: {resolved.warning(f'person id {pid}')}"
-                for pid, resolved in (self.channels or {}).items() if resolved.contradicts]
+    @property
+    def addressees(self) -> Addressees:
+        """Who each letter goes to, by index (plan order), read from the database when used."""
+        return Addressees(self)
+
+    def addressee(self, index: int) -> Addressee:
+        youth_id, person_id = self._letter(index, "youth_id, person_id")
+        return Addressee(self._row(youth_id), self._row(person_id))
+
+    def _row(self, person_id: str) -> RegisterRow:
+        # A person's first row in plan order, with the channel resolved for them.
+        line, channel = self.db.execute("SELECT line, channel FROM person WHERE person_id = ?", (person_id,)).fetchone()
+        return self.register.row(line, Channel(channel))
+
+    def _letter(self, index: int, columns: str) -> tuple:
+        found = self.db.execute(f"SELECT {columns} FROM letter WHERE idx = ?", (index,)).fetchone()
+        if found is None:
+            raise IndexError(index)
+        return found
+
+    def fingerprint(self, index: int) -> str:
+        """The letter's input fingerprint (resume.py)."""
+        return self._letter(index, "fingerprint")[0]
+
+    def title(self, index: int) -> str:
+        return self._letter(index, "title")[0]
+
+    def channel_source(self, person_id: str) -> str:
+        """Where the person's channel comes from: "register" (as typed) or the look-up."""
+        return self.db.execute("SELECT source FROM person WHERE person_id = ?", (person_id,)).fetchone()[0]
+
+    def channel_warnings(self) -> Iterator[str]:
+        for (warning,) in self.db.execute("SELECT warning FROM person WHERE warning IS NOT NULL ORDER BY n"):
+            yield f"warning: {warning}"
+
+    def has_stem(self, stem: str) -> bool:
+        return self.db.execute("SELECT 1 FROM letter WHERE stem = ?", (stem,)).fetchone() is not None
 
     @property
     def information_name(self) -> str:
@@ -97,9 +134,38 @@ class Plan:
     def recipe(self, index: int) -> Callable[[], Letter]:
         """How to build the letter to addressee `index`: a picklable call, sent to a worker, which
         builds the letter where it renders it (generator/parallel.py)."""
-        a = self.addressees[index]
-        return partial(invitation_letter, a, self.meeting, self.schedule, self.dated,
-                       custody_count=len(self.register.custody.get(a.youth.person_id, [])))
+        (custody,) = self._letter(index, "custody")
+        return partial(invitation_letter, self.addressee(index), self.meeting, self.schedule, self.dated,
+                       custody_count=custody)
+
+
+class Addressees(Sequence):
+    """Plan.addressees: a sequence read from the plan's database (in chunks when walked)."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    def __len__(self) -> int:
+        return self.plan.letters
+
+    def __getitem__(self, index: int) -> Addressee:
+        if not 0 <= index < self.plan.letters:
+            raise IndexError(index)
+        return self.plan.addressee(index)
+
+    def __iter__(self) -> Iterator[Addressee]:
+        for index, youth_id, person_id in walk(self.plan.db, "SELECT idx, youth_id, person_id FROM letter WHERE {after}", "idx"):
+            yield Addressee(self.plan._row(youth_id), self.plan._row(person_id))
+
+
+# The plan's scratch database: per person their first row in plan order and resolved channel
+# (delivery/channels.py), and per letter who it goes to and what it is made from.
+PLAN_SCHEMA = """
+    CREATE TABLE person (n INTEGER PRIMARY KEY, person_id TEXT UNIQUE, line INTEGER, channel TEXT, source TEXT,
+                         warning TEXT);
+    CREATE TABLE letter (idx INTEGER PRIMARY KEY, youth_id TEXT, person_id TEXT, stem TEXT UNIQUE, custody INTEGER,
+                         fingerprint TEXT, title TEXT);
+"""
 
 
 def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | None, docx: bool) -> Plan:
@@ -108,45 +174,34 @@ def plan_run(register_path: Path, meeting_day: dt.date, schedule_path: Path | No
     meeting = schedule.meeting_on(meeting_day, schedule_path or default_schedule())
     register = read_register(register_path)
     dated = letter_date(meeting.date)
-    people, channels = resolve_channels(tuple(addressees(register, meeting.date)))
-    plan = Plan(
-        register=register,
-        schedule=schedule,
-        meeting=meeting,
-        dated=dated,
-        addressees=people,
-        fingerprints=(),
-        titles=(),
-        information=information_attachment(schedule, dated),
-        formats=("pdf", "docx") if docx else ("pdf",),
-        channels=channels,
-    )
-    fingerprints, titles = [], []
-    for index in range(len(people)):
-        letter = plan.letter(index)
-        fingerprints.append(fingerprint(letter, plan.formats))
-        titles.append(sys.intern(letter.title))
-    log.info("phase done", extra={"phase": "plan", "letters": len(people)})
-    return replace(plan, fingerprints=tuple(fingerprints), titles=tuple(titles))
+    plan = Plan(register=register, schedule=schedule, meeting=meeting, dated=dated,
+                information=information_attachment(schedule, dated),
+                formats=("pdf", "docx") if docx else ("pdf",), db=scratch(PLAN_SCHEMA), letters=0)
+    index = -1
+    with plan.db:
+        for index, addressee in enumerate(addressees(register, meeting.date)):
+            for row in (addressee.youth, addressee.person):
+                resolve_channel(plan.db, row)
+            plan.db.execute("INSERT INTO letter (idx, youth_id, person_id, stem, custody) VALUES (?, ?, ?, ?, ?)",
+                            (index, addressee.youth.person_id, addressee.person.person_id,
+                             addressee.stem(meeting.date), register.custody.count(addressee.youth.person_id)))
+            letter = plan.letter(index)  # from the row with its resolved channel, as a worker builds it
+            plan.db.execute("UPDATE letter SET fingerprint = ?, title = ? WHERE idx = ?",
+                            (fingerprint(letter, plan.formats), letter.title, index))
+    log.info("phase done", extra={"phase": "plan", "letters": index + 1})
+    return replace(plan, letters=index + 1)
 
 
-def resolve_channels(people: tuple[Addressee, ...]) -> tuple[tuple[Addressee, ...], dict]:
-    """Each recipient's real channel, before the letters are dated (delivery/channels.py)."""
+def resolve_channel(db: sqlite3.Connection, row: RegisterRow) -> None:
+    """The person's real channel, before the letters are dated (delivery/channels.py), looked up
+    once per person: a person's first row in plan order stands for them in every letter."""
     from .delivery.channels import resolve
 
-    rows: dict[str, object] = {}
-    channels = {}
-    for addressee in people:
-        for row in (addressee.youth, addressee.person):
-            if row.person_id not in rows:
-                resolved = resolve(row.recipient, "register")
-                channels[row.person_id] = resolved
-                # A copy only where the channel changes: the register's row is kept otherwise, so
-                # the run holds each row once (issue 17: memory per letter).
-                rows[row.person_id] = (row if resolved.channel == row.channel
-                                       else row.model_copy(update={"channel": resolved.channel}))
-    resolved_people = tuple(Addressee(rows[a.youth.person_id], rows[a.person.person_id]) for a in people)
-    return resolved_people, {a.person.person_id: channels[a.person.person_id] for a in people}
+    if db.execute("SELECT 1 FROM person WHERE person_id = ?", (row.person_id,)).fetchone() is None:
+        resolved = resolve(row.recipient, "register")
+        warning = resolved.warning(f"person id {row.person_id}") if resolved.contradicts else None
+        db.execute("INSERT INTO person (person_id, line, channel, source, warning) VALUES (?, ?, ?, ?, ?)",
+                   (row.person_id, row.row, resolved.channel.value, resolved.source, warning))
 
 
 def dry_run_lines(plan: Plan) -> Iterator[str]:
@@ -209,20 +264,16 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     # sends the first letters; it is needed when the first part is built (issue 17: less work done
     # while the workers wait).
     info = Later(pool, render_information, plan.information)
-    # Per file only its SHA-256 and whether its final bytes are staged (else in the output folder),
-    # in arrays by (letter, format): the bookkeeping that grows with the batch is 33 bytes a file.
-    files = Files(len(plan.addressees), plan.formats)
+    files = Files(plan.formats)
 
     def final(index: int, fmt: str) -> Path:
         return (folder.staging if files.is_staged(index, fmt) else out) / plan.files_of(plan.addressees[index])[fmt]
 
     parts = PrintParts(plan, out, folder, info, final, files)
-    pending: list[int] = []  # addressees whose letter is rendered now
     reasons: Counter = Counter()
-    damaged: list[str] = []
     kept = 0
     for index, addressee in enumerate(plan.addressees):
-        fp = plan.fingerprints[index]
+        fp = plan.fingerprint(index)
         decisions = {name: decide(name, fp, out, folder.staging, recorded) for name in plan.files_of(addressee).values()}
         if all(d.reuse_from is not None for d in decisions.values()):
             kept += 1
@@ -232,10 +283,13 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
                     folder.adopt(name)
             parts.letter_done(index)
             continue
-        pending.append(index)
+        files.render(index)
         why = next(d.reason for d in decisions.values() if d.reuse_from is None)
         reasons[why] += 1
-        damaged += [name for name, d in decisions.items() if d.reason == DAMAGED]
+        for name, d in decisions.items():
+            if d.reason == DAMAGED:
+                files.damaged(name)
+    del recorded
 
     stop_after = int(os.environ.get(STOP_AFTER_ENV, "0") or 0)
     written = 0
@@ -245,10 +299,11 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         # checks: this process only writes (issue 17: it must keep up with every worker).
         nonlocal written
         addressee = plan.addressees[index]
+        fp = plan.fingerprint(index)
         for fmt, name in plan.files_of(addressee).items():
             file = rendered[fmt]
             folder.put(name, file.data)
-            write_atomic(folder.staging / SIDECARS / name, sidecar_text(plan.fingerprints[index], file.sha256))
+            write_atomic(folder.staging / SIDECARS / name, sidecar_text(fp, file.sha256))
             files.set(index, fmt, file.sha256, staged=True)
         written += 1
         log.info("letter written", extra={"stem": addressee.stem(plan.meeting.date)})
@@ -258,11 +313,12 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
         pdf = rendered.get("pdf")
         parts.letter_done(index, pdf.print_problems if pdf is not None else None)
 
-    log.info("phase started", extra={"phase": "render", "letters": len(pending)})
-    with Reporter(len(pending), echo) as reporter:
+    log.info("phase started", extra={"phase": "render", "letters": files.to_render})
+    with Reporter(files.to_render, echo) as reporter:
         # Letters are sent to the workers as recipes (in plan order) and built there, and each
         # print-bundle part is written as soon as its last letter is: one part at a time between results.
-        for index, rendered in pool.render_all(((i, plan.recipe(i)) for i in pending), plan.formats, checked=True):
+        for index, rendered in pool.render_all(((i, plan.recipe(i)) for i in files.pending()), plan.formats,
+                                               checked=True):
             store(index, rendered)
             del rendered
             parts.write_ready(limit=1)
@@ -271,14 +327,16 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
 
     # Letters of people no longer invited (left the register, moved, changed format) leave the
     # active set: moved to withdrawn/, never left beside the manifest or put in a bundle.
-    active = {name for a in plan.addressees for name in plan.files_of(a).values()}
-    withdrawn = sorted(f"{LETTERS}/{p.name}" for p in _files(out / LETTERS) if f"{LETTERS}/{p.name}" not in active)
-    del active
-    for name in withdrawn:
-        folder.retire(name, f"{WITHDRAWN}/{Path(name).name}")
+    withdrawn = 0
+    for name in _files(out / LETTERS):
+        stem, _, fmt = name.rpartition(".")
+        if not (fmt in plan.formats and plan.has_stem(stem)):
+            folder.retire(f"{LETTERS}/{name}", f"{WITHDRAWN}/{name}")
+            withdrawn += 1
 
     folder.put(plan.information_name, info.get())
-    folder.put("errors.csv", errors_csv(plan.register))
+    with folder.stream("errors.csv") as handle:
+        write_csv(handle, error_rows(plan.register))
     with folder.stream("manifest.csv") as handle:
         write_csv(handle, manifest_rows(plan, files, parts.part_name, sha256(info.get())))
     bundle_lines = parts.finish()
@@ -290,10 +348,10 @@ def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo:
     if rewritten:
         why = "; ".join(f"{reason}: {count}" for reason, count in sorted(reasons.items()) if reason != NEW)
         yield f"rewritten because stale: {rewritten} ({why})"
-    for name in damaged:
+    for name in files.damaged_files():
         yield f"rewritten damaged file: {name}"
     if withdrawn:
-        yield f"moved to {WITHDRAWN}/ (person no longer invited by the register): {len(withdrawn)} file(s)"
+        yield f"moved to {WITHDRAWN}/ (person no longer invited by the register): {withdrawn} file(s)"
     yield from bundle_lines
     yield from register_warning_lines(plan.register)
     yield from summary_lines(plan)
@@ -328,29 +386,46 @@ class Later:
 
 
 class Files:
-    """Per (letter, format): the SHA-256 of the file's final bytes and whether they are staged
-    (else in the output folder). 33 bytes a file, in two arrays: a batch of any size keeps this
-    small (issue 17), where a dict of file names and hex strings took about 400 bytes a file."""
+    """What this run knows of each letter's files, in a scratch database (issue 17: nothing per
+    letter in memory): per (letter, format) the SHA-256 of the file's final bytes and whether
+    they are staged (else in the output folder); the letters to render; the files found damaged."""
 
-    def __init__(self, letters: int, formats: tuple[str, ...]):
+    SCHEMA = """
+        CREATE TABLE file (idx INTEGER, fmt TEXT, sha TEXT, staged INTEGER, PRIMARY KEY (idx, fmt)) WITHOUT ROWID;
+        CREATE TABLE pending (idx INTEGER PRIMARY KEY);
+        CREATE TABLE damaged (n INTEGER PRIMARY KEY, name TEXT);
+    """
+
+    def __init__(self, formats: tuple[str, ...]):
         self.formats = formats
-        self._digests = bytearray(32 * letters * len(formats))
-        self._staged = bytearray(letters * len(formats))
-
-    def _slot(self, index: int, fmt: str) -> int:
-        return index * len(self.formats) + self.formats.index(fmt)
+        self.db = scratch(self.SCHEMA)
+        self.to_render = 0
 
     def set(self, index: int, fmt: str, sha: str, staged: bool) -> None:
-        slot = self._slot(index, fmt)
-        self._digests[32 * slot:32 * slot + 32] = bytes.fromhex(sha)
-        self._staged[slot] = staged
+        self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?)", (index, fmt, sha, staged))
+
+    def _get(self, index: int, fmt: str) -> tuple[str, int]:
+        return self.db.execute("SELECT sha, staged FROM file WHERE idx = ? AND fmt = ?", (index, fmt)).fetchone()
 
     def sha(self, index: int, fmt: str) -> str:
-        slot = self._slot(index, fmt)
-        return self._digests[32 * slot:32 * slot + 32].hex()
+        return self._get(index, fmt)[0]
 
     def is_staged(self, index: int, fmt: str) -> bool:
-        return bool(self._staged[self._slot(index, fmt)])
+        return bool(self._get(index, fmt)[1])
+
+    def render(self, index: int) -> None:
+        self.db.execute("INSERT INTO pending VALUES (?)", (index,))
+        self.to_render += 1
+
+    def pending(self) -> Iterator[int]:
+        """The letters to render, in plan order."""
+        return (index for (index,) in walk(self.db, "SELECT idx FROM pending WHERE {after}", "idx"))
+
+    def damaged(self, name: str) -> None:
+        self.db.execute("INSERT INTO damaged (name) VALUES (?)", (name,))
+
+    def damaged_files(self) -> Iterator[str]:
+        return (name for _, name in walk(self.db, "SELECT n, name FROM damaged WHERE {after}", "n"))
 
 
 # --- remote print ------------------------------------------------------------------------------
@@ -370,10 +445,11 @@ BUNDLE_FORMAT = "2"  # 2: the attachment on the back of its own letter (printing
 
 @dataclass
 class Part:
+    """One part file, as PrintParts keeps it in its database (a row of table `part`)."""
+
     name: str
     channel: str
     number: int
-    members: array  # addressee indexes, in plan order
     remaining: int = 0  # members whose letter is not final yet
     letters: int = 0  # members that passed the remote-print checks (in the file)
     pages: int = 0
@@ -384,12 +460,27 @@ class Part:
     done: bool = False
 
 
+PART_COLUMNS = tuple(f.name for f in fields(Part))
+
+
 class PrintParts:
     """The print bundles of one run, in parts: which letters go in which part (decided before
     anything is rendered, in plan order, so the same letters give the same parts), and each part
     written as soon as its letters are final. A part is rebuilt only when its input fingerprint
     (its letters' files and SHA-256s, the attachment's SHA-256, BUNDLE_FORMAT) differs from the
-    one in print_parts.csv, or from the sidecar of a part a killed run staged."""
+    one in print_parts.csv, or from the sidecar of a part a killed run staged.
+
+    The parts, their letters and the letters left out are kept in a scratch database (issue 17);
+    in memory are only the remote-print findings of letters whose part is not written yet."""
+
+    SCHEMA = f"""
+        CREATE TABLE part ({', '.join(PART_COLUMNS)}, ready INTEGER DEFAULT 0, n INTEGER PRIMARY KEY);
+        CREATE UNIQUE INDEX part_name ON part (name);
+        CREATE TABLE member (idx INTEGER PRIMARY KEY, part INTEGER);  -- part: part.n
+        CREATE INDEX member_part ON member (part, idx);
+        CREATE TABLE left_out (idx INTEGER PRIMARY KEY);  -- paper letters failing the checks: in no part
+        CREATE TABLE rejected (n INTEGER PRIMARY KEY, file TEXT, channel TEXT, problem TEXT);
+    """
 
     def __init__(self, plan: Plan, out: Path, folder: OutputFolder, attachment: Later,
                  final: Callable[[int, str], Path], files: Files):
@@ -401,46 +492,69 @@ class PrintParts:
         self._attachment = attachment  # rendered while the first letters are; checked at the first part
         self.attachment: bytes | None = None
         self.recorded = read_manifest(out / PARTS_MANIFEST)
-        self.by_class: dict[str, list[Part]] = {channel: [] for channel in CLASSES}
-        self.part_of: list[Part | None] = [None] * len(plan.addressees)
+        self.db = scratch(self.SCHEMA)
+        filling: dict[str, tuple[int, int]] = {}  # channel -> (part.n, letters) of its last part
         for index, a in enumerate(plan.addressees):
-            if not a.person.channel.is_paper:
+            channel = a.person.channel
+            if not channel.is_paper:
                 continue
-            parts = self.by_class[a.person.channel.value]
-            if not parts or len(parts[-1].members) >= self.rules.max_letters:
-                number = len(parts) + 1
-                parts.append(Part(PART_NAME.format(channel=a.person.channel.value, number=number),
-                                  a.person.channel.value, number, array("l")))
-            parts[-1].members.append(index)
-            parts[-1].remaining += 1
-            self.part_of[index] = parts[-1]
-        self.ready: deque[Part] = deque()
-        self.rejected: list[list[object]] = []  # file, channel, problem
-        self.left_out: set[int] = set()  # paper letters failing the checks: in no part
+            n, members = filling.get(channel.value, (None, 0))
+            if n is None or members >= self.rules.max_letters:
+                number = self.db.execute("SELECT COUNT(*) FROM part WHERE channel = ?", (channel.value,)).fetchone()[0] + 1
+                part = Part(PART_NAME.format(channel=channel.value, number=number), channel.value, number)
+                n = self.db.execute(f"INSERT INTO part ({', '.join(PART_COLUMNS)}) VALUES ({', '.join('?' * len(PART_COLUMNS))})",
+                                    [getattr(part, c) for c in PART_COLUMNS]).lastrowid
+                members = 0
+            self.db.execute("INSERT INTO member VALUES (?, ?)", (index, n))
+            self.db.execute("UPDATE part SET remaining = remaining + 1 WHERE n = ?", (n,))
+            filling[channel.value] = (n, members + 1)
         # The remote-print findings of letters rendered now (from the worker), until their part
         # is written: at most a part's letters (and the window in flight) at a time.
         self.problems: dict[int, tuple[str, ...]] = {}
 
+    def _part_of(self, index: int) -> int | None:
+        found = self.db.execute("SELECT part FROM member WHERE idx = ?", (index,)).fetchone()
+        return found[0] if found else None
+
+    def _load(self, n: int) -> Part:
+        values = self.db.execute(f"SELECT {', '.join(PART_COLUMNS)} FROM part WHERE n = ?", (n,)).fetchone()
+        return Part(**dict(zip(PART_COLUMNS, values)))
+
+    def _save(self, n: int, part: Part) -> None:
+        self.db.execute(f"UPDATE part SET {', '.join(f'{c} = ?' for c in PART_COLUMNS)} WHERE n = ?",
+                        (*(getattr(part, c) for c in PART_COLUMNS), n))
+
+    def _members(self, n: int, passed_only: bool = False) -> Iterator[int]:
+        """The part's letters in plan order (`passed_only`: those that passed the checks)."""
+        query = "SELECT idx FROM member WHERE part = :part AND {after}"
+        if passed_only:
+            query += " AND idx NOT IN (SELECT idx FROM left_out)"
+        return (index for (index,) in walk(self.db, query, "idx", part=n))
+
     def letter_done(self, index: int, problems: tuple[str, ...] | None = None) -> None:
-        part = self.part_of[index]
-        if part is not None:
+        n = self._part_of(index)
+        if n is not None:
             if problems is not None:
                 self.problems[index] = problems
-            part.remaining -= 1
-            if part.remaining == 0:
-                self.ready.append(part)
+            self.db.execute("UPDATE part SET remaining = remaining - 1, ready = (remaining = 1) WHERE n = ?", (n,))
 
     def part_name(self, index: int, fmt: str) -> str:
         """The part file letter `index`'s file of format `fmt` is printed in ("": none)."""
-        part = self.part_of[index]
-        return part.name if fmt == "pdf" and part is not None and index not in self.left_out else ""
+        if fmt != "pdf":
+            return ""
+        found = self.db.execute("SELECT part.name FROM member JOIN part ON part.n = member.part WHERE member.idx = ? "
+                                "AND member.idx NOT IN (SELECT idx FROM left_out)", (index,)).fetchone()
+        return found[0] if found else ""
 
     def write_ready(self, limit: int | None = None) -> None:
-        while self.ready and (limit is None or limit > 0):
-            self._write(self.ready.popleft())
+        while limit is None or limit > 0:
+            found = self.db.execute("SELECT n FROM part WHERE ready AND NOT done ORDER BY n LIMIT 1").fetchone()
+            if found is None:
+                return
+            self._write(found[0])
             limit = None if limit is None else limit - 1
 
-    def _write(self, part: Part) -> None:
+    def _write(self, n: int) -> None:
         from .delivery.remote_print import check_pdf
 
         if self.attachment is None:
@@ -448,24 +562,28 @@ class PrintParts:
             self.attachment_problems = [f"{self.plan.information_name}: {p}"
                                         for p in check_pdf(self.attachment, window_page=False)]
             self.attachment_sha = sha256(self.attachment)
+        part = self._load(n)
         digest = hashlib.sha256(f"{BUNDLE_FORMAT}|{self.attachment_sha}\n".encode())
-        members: list[int] = []  # the part's letters that pass the checks
-        for index in part.members:
+        for index in self._members(n):
             name = self.plan.files_of(self.plan.addressees[index])["pdf"]
             found = self.problems.pop(index, None)  # checked by the worker that rendered it
             if found is None:  # kept from an earlier run: its final bytes are checked now
                 found = check_pdf(self.final(index, "pdf").read_bytes())
             problems = [*found, *self.attachment_problems]
             if problems:
-                self.rejected.extend([name, part.channel, problem] for problem in problems)
-                self.left_out.add(index)
+                self.db.executemany("INSERT INTO rejected (file, channel, problem) VALUES (?, ?, ?)",
+                                    [(name, part.channel, problem) for problem in problems])
+                self.db.execute("INSERT INTO left_out VALUES (?)", (index,))
                 continue
             digest.update(f"{name} {self.files.sha(index, 'pdf')}\n".encode())
-            members.append(index)
-        part.done, part.letters = True, len(members)
-        if not members:
-            return  # every letter of the part failed the checks: no file (an old one is removed)
-        part.fingerprint = digest.hexdigest()
+            part.letters += 1
+        part.done = True
+        if part.letters:  # else every letter of the part failed the checks: no file (an old one is removed)
+            self._bundle(n, part, digest.hexdigest())
+        self._save(n, part)
+
+    def _bundle(self, n: int, part: Part, fingerprint: str) -> None:
+        part.fingerprint = fingerprint
         decision = decide(part.name, part.fingerprint, self.out, self.folder.staging, self.recorded)
         if decision.reuse_from is not None:
             if decision.staged:
@@ -475,55 +593,73 @@ class PrintParts:
             part.sha = decision.sha
         else:
             # Each letter is read when it is appended, not all of the part's letters at once.
-            bundle, part.pages = print_bundle((self.final(i, "pdf").read_bytes() for i in members), self.attachment)
+            letters = (self.final(i, "pdf").read_bytes() for i in self._members(n, passed_only=True))
+            bundle, part.pages = print_bundle(letters, self.attachment)
             part.sha, part.written, part.new = sha256(bundle), True, decision.reason == NEW
             self.folder.put(part.name, bundle)
             write_atomic(self.folder.staging / SIDECARS / part.name, sidecar_text(part.fingerprint, part.sha))
         log.info("print part", extra={"part": part.name, "letters": part.letters, "pages": part.pages,
                                       "written": part.written})
 
+    def _parts(self, channel: str) -> Iterator[tuple[int, Part]]:
+        """The channel's parts that hold letters, in order."""
+        for (n,) in walk(self.db, "SELECT n FROM part WHERE channel = :channel AND letters > 0 AND {after}", "n",
+                         channel=channel):
+            yield n, self._load(n)
+
     def finish(self) -> list[str]:
         """The parts' manifest and the rejected list are staged; bundles of earlier runs this run
         does not make are removed at commit. Returns the lines for the summary."""
         self.write_ready()
-        made = {part.name for parts in self.by_class.values() for part in parts if part.letters}
         for path in sorted(self.out.glob("print_bundle*.pdf")):
-            if path.name not in made:
+            if self.db.execute("SELECT 1 FROM part WHERE name = ? AND letters > 0", (path.name,)).fetchone() is None:
                 self.folder.remove(path.name)  # a stale bundle or part must not be printed by mistake
-        rows: list[list[object]] = [["file", "channel", "part", "letters", "pages", "sheets", "sha256",
-                                     "input_fingerprint", "first_letter", "last_letter"]]
+        with self.folder.stream(PARTS_MANIFEST) as handle:
+            write_csv(handle, self._manifest_rows())
         lines = []
-        written = kept = 0
-        for channel, parts in self.by_class.items():
-            parts = [part for part in parts if part.letters]
-            for part in parts:
-                names = [self.plan.files_of(self.plan.addressees[i])["pdf"] for i in part.members
-                         if i not in self.left_out]
-                rows.append([part.name, channel, part.number, part.letters, part.pages, part.pages // 2, part.sha,
-                             part.fingerprint, names[0], names[-1]])
-                written, kept = written + part.written, kept + (not part.written)
-                if part.pages // 2 > self.rules.max_sheets:
-                    lines.append(f"warning: {part.name}: {part.pages // 2} sheets, more than {self.rules.max_sheets} "
-                                 "(bundle_parts in content/remote_print.yaml: lower max_letters)")
-            if parts:
-                letters, pages = sum(p.letters for p in parts), sum(p.pages for p in parts)
-                span = parts[0].name if len(parts) == 1 else f"{parts[0].name} .. {parts[-1].name}"
-                lines.append(f"print bundle {channel}: {letters} letters, {pages} pages in {len(parts)} part(s) of at "
+        for channel in CLASSES:
+            lines.extend(f"warning: {part.name}: {part.pages // 2} sheets, more than {self.rules.max_sheets} "
+                         "(bundle_parts in content/remote_print.yaml: lower max_letters)"
+                         for _, part in self._parts(channel) if part.pages // 2 > self.rules.max_sheets)
+            letters, pages, count = self.db.execute(
+                "SELECT SUM(letters), SUM(pages), COUNT(*) FROM part WHERE channel = ? AND letters > 0", (channel,)).fetchone()
+            if count:
+                first, last = (self.db.execute(f"SELECT name FROM part WHERE channel = ? AND letters > 0 ORDER BY n {order} "
+                                               "LIMIT 1", (channel,)).fetchone()[0] for order in ("ASC", "DESC"))
+                span = first if count == 1 else f"{first} .. {last}"
+                lines.append(f"print bundle {channel}: {letters} letters, {pages} pages in {count} part(s) of at "
                              f"most {self.rules.max_letters} letters ({span})")
+        written, kept = self.db.execute("SELECT COALESCE(SUM(written), 0), COALESCE(SUM(NOT written), 0) FROM part "
+                                        "WHERE letters > 0").fetchone()
         lines.append(f"print bundle parts written now: {written}; kept unchanged: {kept}")
         if kept:  # an earlier run's parts are there: say which were replaced (to be printed again)
             lines.extend(f"{'new' if part.new else 'rewritten'} print bundle part: {part.name}"
-                         for parts in self.by_class.values() for part in parts if part.written)
-        self.folder.put(PARTS_MANIFEST, _csv(rows))
-        self.folder.put(REJECTED, _csv([["file", "channel", "problem"], *self.rejected]))
-        failed = {row[0] for row in self.rejected}
+                         for channel in CLASSES for _, part in self._parts(channel) if part.written)
+        with self.folder.stream(REJECTED) as handle:
+            write_csv(handle, chain([["file", "channel", "problem"]],
+                                    self.db.execute("SELECT file, channel, problem FROM rejected ORDER BY n")))
+        failed = self.db.execute("SELECT COUNT(DISTINCT file) FROM rejected").fetchone()[0]
         if failed:
-            lines.append(f"left out of the print bundles, failing the remote-print checks: {len(failed)} letter(s), see {REJECTED}")
+            lines.append(f"left out of the print bundles, failing the remote-print checks: {failed} letter(s), see {REJECTED}")
         return lines
 
+    def _manifest_rows(self) -> Iterator[list[object]]:
+        yield ["file", "channel", "part", "letters", "pages", "sheets", "sha256", "input_fingerprint",
+               "first_letter", "last_letter"]
+        for channel in CLASSES:
+            for n, part in self._parts(channel):
+                first, last = self.db.execute("SELECT MIN(idx), MAX(idx) FROM member WHERE part = ? AND idx NOT IN "
+                                              "(SELECT idx FROM left_out)", (n,)).fetchone()
+                names = [self.plan.files_of(self.plan.addressees[i])["pdf"] for i in (first, last)]
+                yield [part.name, channel, part.number, part.letters, part.pages, part.pages // 2, part.sha,
+                       part.fingerprint, *names]
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+def _files(folder: Path) -> Iterator[str]:
+    """The names of the files in `folder` (none if it is missing), in no particular order."""
+    if folder.is_dir():
+        with os.scandir(folder) as entries:
+            yield from (e.name for e in entries if e.is_file() and not e.name.startswith("."))
 
 
 def register_warning_lines(register: Register) -> Iterator[str]:
@@ -538,8 +674,9 @@ def _csv(rows: list[list[object]]) -> bytes:
     return csv_bytes(rows)  # cells neutralised against formula injection
 
 
-def errors_csv(register: Register) -> bytes:
-    return _csv([["row", "field", "problem"], *[[e.row, e.field, e.problem] for e in register.errors]])
+def error_rows(register: Register) -> Iterator[list[object]]:
+    yield ["row", "field", "problem"]
+    yield from ([e.row, e.field, e.problem] for e in register.errors)
 
 
 MANIFEST_HEADER = ["person_id", "youth_id", "role", "channel", "file", "sha256", "attachment", "attachment_sha256",
@@ -551,11 +688,12 @@ def manifest_rows(plan: Plan, files: Files, part_name: Callable[[int, str], str]
     part it is printed in (blank: digital, or left out by the checks); never a name, address or CPR number."""
     yield MANIFEST_HEADER
     for index, a in enumerate(plan.addressees):
-        source = plan.channels[a.person.person_id].source if plan.channels else "register"
+        source = plan.channel_source(a.person.person_id)
+        fp, title = plan.fingerprint(index), plan.title(index)
         for fmt, name in plan.files_of(a).items():
             yield [a.person.person_id, a.youth.person_id, a.role.value, a.person.channel.value, name,
-                   files.sha(index, fmt), plan.information_name, info_sha, source, plan.titles[index],
-                   plan.information.title, plan.fingerprints[index], part_name(index, fmt)]
+                   files.sha(index, fmt), plan.information_name, info_sha, source, title,
+                   plan.information.title, fp, part_name(index, fmt)]
 
 
 def write_csv(handle, rows: Iterable[Iterable[object]]) -> None:
@@ -569,7 +707,8 @@ def write_csv(handle, rows: Iterable[Iterable[object]]) -> None:
 
 
 def channel_counts(plan: Plan) -> Counter:
-    return Counter(a.person.channel.value for a in plan.addressees)
+    return Counter(dict(plan.db.execute("SELECT person.channel, COUNT(*) FROM letter JOIN person USING (person_id) "
+                                        "GROUP BY person.channel")))
 
 
 def summary_csv(plan: Plan) -> bytes:
@@ -580,8 +719,8 @@ def summary_csv(plan: Plan) -> bytes:
 
 def summary_lines(plan: Plan) -> Iterator[str]:
     counts = channel_counts(plan)
-    youths = len({a.youth.person_id for a in plan.addressees})
-    yield f"register rows: {plan.register.rows}; rows with problems: {len({e.row for e in plan.register.errors})}"
-    yield f"young people invited: {youths}; letters: {len(plan.addressees)}"
+    youths = plan.db.execute("SELECT COUNT(DISTINCT youth_id) FROM letter").fetchone()[0]
+    yield f"register rows: {plan.register.rows}; rows with problems: {plan.register.rows_with_errors()}"
+    yield f"young people invited: {youths}; letters: {plan.letters}"
     for channel in ("digital", "post", "quickpost"):
         yield f"  {channel:<10} {counts.get(channel, 0)}"

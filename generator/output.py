@@ -31,6 +31,7 @@ from typing import BinaryIO, Iterator
 
 from .errors import BrevgenError
 from .models import Role
+from .scratch import scratch, walk
 
 ROLE_SLUGS = {
     Role.citizen: "borger",
@@ -126,15 +127,21 @@ class OutputFolder:
     `keep_staged`: files staged by an earlier, killed run stay for this run to reuse (the
     transition batch checks their fingerprints); otherwise they are cleared at the start."""
 
+    JOURNAL = """
+        CREATE TABLE put (n INTEGER PRIMARY KEY, relative TEXT UNIQUE);  -- staged: moved in at commit
+        CREATE TABLE retire (n INTEGER PRIMARY KEY, relative TEXT UNIQUE, target TEXT);  -- in out: moved elsewhere in it
+        CREATE TABLE remove (relative TEXT PRIMARY KEY);  -- in out: deleted at commit
+        CREATE TABLE done (n INTEGER PRIMARY KEY, target TEXT, backup TEXT, source TEXT);  -- moves made: undone on failure
+    """
+
     def __init__(self, out: Path, keep_staged: bool = False):
         self.out = out
         self.staging = out / STAGING
         self.keep_staged = keep_staged
         self._created: list[Path] = []  # folders this run created (removed again on failure)
         self._lock_fd: int | None = None
-        self._puts: dict[str, bool] = {}  # relative path -> private
-        self._retire: dict[str, str] = {}  # relative path in out -> where it goes
-        self._remove: set[str] = set()  # relative paths in out deleted at commit
+        # What the commit does, kept on disk (scratch.py): a batch stages any number of files.
+        self._journal = scratch(self.JOURNAL)
 
     # --- opening: check, create, lock ------------------------------------------------------------
 
@@ -183,7 +190,7 @@ class OutputFolder:
             write_atomic(path, data, private)
         except OSError as exc:
             raise _os_problem(self.out / relative, exc) from None
-        self._puts[relative] = private
+        self.adopt(relative)
 
     @contextlib.contextmanager
     def stream(self, relative: str, private: bool = True) -> Iterator[BinaryIO]:
@@ -193,20 +200,21 @@ class OutputFolder:
                 yield handle
         except OSError as exc:
             raise _os_problem(self.out / relative, exc) from None
-        self._puts[relative] = private
+        self.adopt(relative)
 
-    def adopt(self, relative: str, private: bool = True) -> None:
-        """A file already staged (by a killed run) is moved in at commit as well."""
-        self._puts[relative] = private
+    def adopt(self, relative: str) -> None:
+        """A file already staged (by a killed run, with its mode) is moved in at commit as well."""
+        self._journal.execute("INSERT OR IGNORE INTO put (relative) VALUES (?)", (relative,))
 
     def retire(self, relative: str, to: str) -> None:
         """Move a file already in the output folder elsewhere in it at commit (e.g. withdrawn/)."""
-        self._retire[relative] = to
+        self._journal.execute("INSERT INTO retire (relative, target) VALUES (?, ?) "
+                              "ON CONFLICT (relative) DO UPDATE SET target = excluded.target", (relative, to))
 
     def remove(self, relative: str) -> None:
         """Delete a file of an earlier run at commit (e.g. a bundle this run no longer makes);
         undone like every other change if the commit fails."""
-        self._remove.add(relative)
+        self._journal.execute("INSERT OR IGNORE INTO remove VALUES (?)", (relative,))
 
     # --- committing or undoing --------------------------------------------------------------------
 
@@ -221,14 +229,18 @@ class OutputFolder:
 
     def commit(self) -> None:
         """Move every staged file into place; on any failure undo the moves already made."""
-        done: list[tuple[Path, Path | None, Path]] = []  # (target, backup or None, source)
+        journal = self._journal
         backups = self.staging / ".replaced"
 
-        def moves() -> Iterator[tuple[Path, Path]]:  # made as they are needed: a batch has many
-            yield from ((self.out / old, self.out / new) for old, new in self._retire.items())
-            yield from ((self.out / rel, self.staging / ".removed" / rel) for rel in sorted(self._remove)
-                        if (self.out / rel).is_file() and rel not in self._puts)
-            yield from ((self.staging / rel, self.out / rel) for rel in self._puts)
+        def moves() -> Iterator[tuple[Path, Path]]:  # read from the journal as they are needed: a batch has many
+            yield from ((self.out / old, self.out / new) for _, old, new in
+                        walk(journal, "SELECT n, relative, target FROM retire WHERE {after}", "n"))
+            yield from ((self.out / rel, self.staging / ".removed" / rel) for (rel,) in
+                        walk(journal, "SELECT relative FROM remove WHERE relative NOT IN (SELECT relative FROM put) "
+                                      "AND {after}", "relative")
+                        if (self.out / rel).is_file())
+            yield from ((self.staging / rel, self.out / rel) for _, rel in
+                        walk(journal, "SELECT n, relative FROM put WHERE {after}", "n"))
 
         try:
             for source, target in moves():
@@ -241,28 +253,30 @@ class OutputFolder:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     made.add(path.parent)
 
-            for source, target in moves():
+            for n, (source, target) in enumerate(moves()):
                 folder_for(target)
                 backup = None
                 if target.exists():
-                    backup = backups / str(len(done))
+                    backup = backups / str(n)
                     folder_for(backup)
                     os.replace(target, backup)
-                done.append((target, backup, source))
+                journal.execute("INSERT INTO done VALUES (?, ?, ?, ?)", (n, str(target), backup and str(backup), str(source)))
                 os.replace(source, target)
             _fsync_folders(made)  # every folder a file was moved into
         except OSError as exc:
-            self._undo(done)
+            self._undo()
             self._discard()
             raise _os_problem(exc.filename and Path(exc.filename) or self.out, exc) from None
         except BaseException:
-            self._undo(done)
+            self._undo()
             self._discard()
             raise
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def _undo(self, done: list[tuple[Path, Path | None, Path]]) -> None:
-        for target, backup, source in reversed(done):
+    def _undo(self) -> None:
+        """Every move made, undone, the last first."""
+        for target, backup, source in self._journal.execute("SELECT target, backup, source FROM done ORDER BY n DESC"):
+            target, source = Path(target), Path(source)
             if target.exists() and not source.exists():
                 os.replace(target, source)
             if backup is not None:
@@ -277,6 +291,7 @@ class OutputFolder:
                 break
 
     def _release(self) -> None:
+        self._journal.close()  # frees the scratch database
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor releases the flock
             self._lock_fd = None

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from . import paths
 from .documents.model import Letter
 from .output import sha256
+from .scratch import scratch
 
 SIDECARS = ".fingerprints"  # inside the staging folder: never moved into the output folder
 
@@ -46,14 +48,38 @@ def fingerprint(letter: Letter, formats: tuple[str, ...]) -> str:
     return hashlib.sha256(f"{letter!r}|{formats}|{layout_fingerprint()}".encode()).hexdigest()
 
 
-def read_manifest(path: Path) -> dict[str, tuple[str, str]]:
-    """file -> (input fingerprint, sha256) from an earlier run's manifest; {} if none or unreadable."""
+class Recorded(Mapping):
+    """file -> (input fingerprint, sha256) as an earlier run's manifest records them, kept in a
+    scratch database (scratch.py: a manifest of any length, read within the same memory)."""
+
+    def __init__(self) -> None:
+        self.db = scratch("CREATE TABLE recorded (file TEXT PRIMARY KEY, fingerprint TEXT, sha TEXT) WITHOUT ROWID;")
+
+    def __getitem__(self, file: str) -> tuple[str, str]:
+        found = self.db.execute("SELECT fingerprint, sha FROM recorded WHERE file = ?", (file,)).fetchone()
+        if found is None:
+            raise KeyError(file)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (file for (file,) in self.db.execute("SELECT file FROM recorded ORDER BY file"))
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM recorded").fetchone()[0]
+
+
+def read_manifest(path: Path) -> Recorded:
+    """What an earlier run's manifest records per file; empty if there is none or it is unreadable."""
+    recorded = Recorded()
     try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("file"):  # the last row of a file counts, as it did when the manifest was a dict
+                    recorded.db.execute("INSERT OR REPLACE INTO recorded VALUES (?, ?, ?)",
+                                        (row["file"], row.get("input_fingerprint") or "", row.get("sha256") or ""))
     except (OSError, UnicodeDecodeError, csv.Error):
-        return {}
-    return {row["file"]: (row.get("input_fingerprint") or "", row.get("sha256") or "")
-            for row in rows if row.get("file")}
+        recorded.db.execute("DELETE FROM recorded")  # unreadable: nothing is reused on its word
+    return recorded
 
 
 @dataclass
@@ -64,7 +90,7 @@ class Decision:
     sha: str = ""  # SHA-256 of the reusable file (checked now)
 
 
-def decide(relative: str, fp: str, out: Path, staging: Path, recorded: dict[str, tuple[str, str]]) -> Decision:
+def decide(relative: str, fp: str, out: Path, staging: Path, recorded: Mapping[str, tuple[str, str]]) -> Decision:
     staged, sidecar = staging / relative, staging / SIDECARS / relative
     if staged.is_file() and sidecar.is_file():
         want_fp, _, want_sha = sidecar.read_text(encoding="utf-8").partition(" ")

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from pydantic import Field, model_validator
 
@@ -160,15 +161,13 @@ class Addressee:
         return f"{meeting}_invitation_{self.youth.person_id}-{ROLE_SLUGS[Role.custody]}-{self.person.person_id}"
 
 
-def invited_youths(register: Register, meeting: dt.date) -> list[RegisterRow]:
-    youths = [y for y in register.youths.values() if y.birth_date and turns_16_in_quarter_of(y.birth_date, meeting)]
-    return sorted(youths, key=lambda y: y.person_id)
+def invited_youths(register: Register, meeting: dt.date) -> Iterator[RegisterRow]:
+    """The young people turning 16 in the meeting's quarter, in order of person_id."""
+    return (y for y in register.youths_by_id() if y.birth_date and turns_16_in_quarter_of(y.birth_date, meeting))
 
 
-def addressees(register: Register, meeting: dt.date) -> list[Addressee]:
+def addressees(register: Register, meeting: dt.date) -> Iterator[Addressee]:
     """The young person first, then each custody holder (in register order), per young person."""
-    out = []
     for youth in invited_youths(register, meeting):
-        out.append(Addressee(youth, youth))
-        out.extend(Addressee(youth, holder) for holder in register.custody.get(youth.person_id, []))
-    return out
+        yield Addressee(youth, youth)
+        yield from (Addressee(youth, holder) for holder in register.custody.get(youth.person_id, []))

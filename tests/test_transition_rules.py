@@ -178,7 +178,7 @@ def test_letters_per_young_person_the_youth_first_then_each_custody_holder(tmp_p
         youth("U4", "2011-02-02"),  # no custody holder in the register: only their own letter
         holder("F1", "U2", "post"),  # one parent of two young people (siblings): one letter each
     )
-    out = addressees(read_register(path), d("2027-02-10"))
+    out = list(addressees(read_register(path), d("2027-02-10")))
     assert [(a.youth.person_id, a.person.person_id, a.role.value, a.person.channel.value) for a in out] == [
         ("U1", "U1", "youth", "digital"), ("U1", "F1", "custody", "post"), ("U1", "F2", "custody", "digital"),
         ("U2", "U2", "youth", "digital"), ("U2", "F1", "custody", "post"),
