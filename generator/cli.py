@@ -577,11 +577,28 @@ def token_revoke(name: str) -> None:
 # --- queue workers --------------------------------------------------------------------------
 
 
+class _RecycleDefault(click.Option):
+    """`--max-letters` defaults to the local pool's RenderPool.RECYCLE_AFTER, looked up only when
+    `worker` runs or shows its help: generator.parallel loads the letter models (0.2 s), which no
+    other command should pay at start-up."""
+
+    def get_default(self, ctx: click.Context, call: bool = True):
+        from .parallel import RenderPool
+
+        return RenderPool.RECYCLE_AFTER
+
+
 @app.command()
 @click.option("--broker", help="Broker URL (default BREVGEN_BROKER_URL), e.g. redis://127.0.0.1:6379/0.")
 @click.option("--name", "node", help="Worker name (default: brevgen@HOST-PID).")
-def worker(broker: str | None, node: str | None) -> None:
-    """Run one queue worker: renders letters of batches sent to the queue (one letter at a time)."""
+@click.option("--max-letters", "max_letters", cls=_RecycleDefault, type=click.IntRange(min=1), show_default=True,
+              help="Letters the rendering process renders before a fresh one replaces it, so its memory "
+                   "(WeasyPrint's and fontconfig's caches) does not grow with the batches it renders.")
+def worker(broker: str | None, node: str | None, max_letters: int) -> None:
+    """Run one queue worker: renders letters of batches sent to the queue (one letter at a time).
+
+    The letters are rendered by a child process that is replaced by a fresh one after
+    --max-letters letters (as the local pool's workers are), so a worker's memory stays bounded."""
     import os
     import socket
 
@@ -589,6 +606,26 @@ def worker(broker: str | None, node: str | None) -> None:
 
     queue_app = make_app(broker)
     node = node or f"brevgen-{os.getpid()}@{socket.gethostname()}"
-    # solo pool: this process renders (WeasyPrint is not fork-safe); run more workers to scale.
-    queue_app.worker_main(["worker", "--pool=solo", "--concurrency=1", "-n", node, "--without-gossip",
-                           "--without-mingle", "--loglevel=WARNING", "-Q", "brevgen"])
+    # Celery's prefork pool with one child, replaced after --max-letters tasks (issue 17), rather
+    # than a loop of our own around a solo-pool worker: Celery already does it right.
+    # - No letter lost or doubled: in the prefork pool the parent holds the message and
+    #   acknowledges it (acks_late) when the child has returned the letter; the child exits only
+    #   between letters, and a child that dies mid-letter has its message requeued
+    #   (task_reject_on_worker_lost), as a killed solo worker's message was.
+    # - Fork safety: WeasyPrint (Pango, fontconfig) is not fork-safe, but the child is forked from
+    #   a parent that never renders and never imports the renderers (tasks.py and parallel.py
+    #   import them inside the render functions); the child loads them itself, fresh, at its first
+    #   letter. tasks.py refuses to render in a child that inherited them (see `forked_clean`).
+    # - No orphans: each child asks the kernel for SIGKILL when its parent dies
+    #   (PR_SET_PDEATHSIG, celery.concurrency.prefork.process_initializer), so a SIGKILLed
+    #   `brevgen worker` leaves no child rendering on; its letter goes back on the queue after
+    #   BREVGEN_QUEUE_VISIBILITY seconds, as before.
+    # Celery's pool is billiard's, not concurrent.futures': the hang that keeps the local pool from
+    # ProcessPoolExecutor's max_tasks_per_child (CPython gh-115634, parallel.py) does not apply.
+    # Not the 'spawn' start method: a spawned child would rebuild the app from a pickle, without
+    # the task and the signed serializer that make_app registers.
+    # brevgen's own log lines (`--log-format json`: one JSON object a line) go to stderr as they
+    # are, not wrapped by Celery's redirect of stdout and stderr into its logger as warnings.
+    queue_app.conf.worker_redirect_stdouts = False
+    queue_app.worker_main(["worker", "--pool=prefork", "--concurrency=1", f"--max-tasks-per-child={max_letters}",
+                           "-n", node, "--without-gossip", "--without-mingle", "--loglevel=WARNING", "-Q", "brevgen"])

@@ -25,8 +25,10 @@ import hashlib
 import hmac
 import os
 import pickle
+import sys
 
 from celery import Celery
+from celery.signals import worker_process_init
 from kombu.serialization import register
 
 from . import BROKER_ENV
@@ -90,6 +92,17 @@ def make_app(broker: str | None = None) -> Celery:
     return app
 
 
+# False in a pool child forked from a process that had loaded WeasyPrint (cli.py `worker`: the
+# parent never should); such a child refuses to render, since Pango and fontconfig are not fork-safe.
+forked_clean = True
+
+
+@worker_process_init.connect
+def _note_fork(**_kwargs) -> None:
+    global forked_clean
+    forked_clean = "weasyprint" not in sys.modules
+
+
 def render_letter_task(self, stem: str, letter, formats: tuple[str, ...], root_version: str,
                        checked: bool = False) -> dict:
     """Render one letter (keyed by its file stem) in each format; refuse a different content root.
@@ -99,6 +112,9 @@ def render_letter_task(self, stem: str, letter, formats: tuple[str, ...], root_v
     from ..logs import get
     from ..parallel import render_checked, render_letter
 
+    if not forked_clean:
+        raise RuntimeError("this worker's rendering process was forked from one that had loaded WeasyPrint "
+                           "(not fork-safe); refusing to render")
     mine = our_version()
     if mine != root_version:
         # Different templates would give different bytes: never render with them.
