@@ -8,10 +8,12 @@ flight, each letter built again as it is sent) and stage it as soon as it is don
 print-bundle part as soon as its last letter is final -> stage the manifest (streamed), error
 report and summary -> move everything in.
 
-Every phase takes time in proportion to the number of letters, and memory that grows with it
-only by the bookkeeping of each letter (its register rows, fingerprint, SHA-256s: about 2 KB): no
-phase holds more than one part's letters (issue 17; docs/robustness.md, "Batch size"). With
-workers, this process only plans, writes and bundles: the workers render, hash and check.
+Every phase takes time in proportion to the number of letters, and memory that does not grow
+with it (issue 17; docs/robustness.md, "Batch size"): what is kept per row, letter or file (the
+register's rows, who each letter goes to, its fingerprint and title, its files' SHA-256s, the
+parts, the files the commit moves) is in scratch databases on disk (scratch.py), and no phase
+holds more than one part's letters. With workers, this process only plans, writes and bundles:
+the workers render, hash and check.
 
 All or nothing: every file is staged and moved into the output folder only when the whole run
 succeeded (output.OutputFolder); a failing run leaves the folder as it was.
@@ -250,11 +252,16 @@ class Reporter:
 
 
 def run_invite(plan: Plan, out: Path, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:
-    """Render what is missing or stale into the staging folder, then move the whole run in at once."""
+    """Render what is missing or stale into the staging folder, then move the whole run in at once.
+
+    The summary lines are given only after the commit: a reader that stops reading (`| head`, a
+    closed terminal) can no longer undo a finished run, and no line reports letters that a
+    failing commit did not write."""
     with OutputFolder(out, keep_staged=True) as folder:
-        yield from _invite(plan, out, folder, pool, echo)
+        lines = list(_invite(plan, out, folder, pool, echo))
         log.info("phase started", extra={"phase": "commit"})
     log.info("phase done", extra={"phase": "commit"})
+    yield from lines
 
 
 def _invite(plan: Plan, out: Path, folder: OutputFolder, pool: RenderPool, echo: Callable[[str], None]) -> Iterator[str]:

@@ -176,6 +176,12 @@ def user_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except BrevgenError as exc:
             fail(str(exc))
+        except BrokenPipeError:
+            # The reader of our output stopped reading (`| head`): what was written is written.
+            # Nothing more can be said on stdout; silence the flush at exit as well.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            click.echo("brevgen: standard output was closed before every line was printed", err=True)
+            raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             fail(f"{where}{exc.strerror or type(exc).__name__}; nothing was written")

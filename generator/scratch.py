@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterator
 
-CACHE_KIB = 2048  # SQLite's page cache; beyond it, pages live in the (unlinked) file
+CACHE_KIB = 1024  # SQLite's page cache per database; beyond it, pages live in the (unlinked) file
 CHUNK = 1000  # rows read at a time when a table is walked
 
 

@@ -405,3 +405,22 @@ def test_overview_lists_15_and_a_half_and_16_and_a_half_within_three_months(run_
     ]
     html = (tmp_path / "overgang_oversigt_2027-06-15.html").read_text(encoding="utf-8")
     assert "Alma Eksempelsen" in html and "1. juli 2027" in html and '<html lang="da">' in html
+
+
+def test_a_reader_that_stops_reading_does_not_undo_the_run(tmp_path, run):
+    # `brevgen transition invite ... | head -1`: stdout is a pipe nobody reads. The summary comes
+    # after the commit, so the letters are in place, and the message does not claim otherwise.
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to stdout fails with EPIPE
+    command = [str(BREVGEN), "transition", "invite", "--register", str(REGISTER), "--meeting", MEETING,
+               "--out", str(tmp_path / "out")]
+    try:
+        result = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 2
+    assert "standard output was closed" in result.stderr and "nothing was written" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert letter_files(tmp_path / "out") == letter_files(run[0])  # the same letters as a run read to the end
+    assert len(manifest(tmp_path / "out")) == len(EXPECTED)
+    assert not (tmp_path / "out" / ".brevgen-staging").exists()
