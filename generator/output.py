@@ -255,12 +255,14 @@ class OutputFolder:
 
             for n, (source, target) in enumerate(moves()):
                 folder_for(target)
-                backup = None
-                if target.exists():
-                    backup = backups / str(n)
+                backup = backups / str(n) if target.exists() else None
+                if backup is not None:
                     folder_for(backup)
-                    os.replace(target, backup)
+                # Recorded before anything moves: a journal that cannot be written (a full disk)
+                # stops the commit with every earlier move on record, so it is undone.
                 journal.execute("INSERT INTO done VALUES (?, ?, ?, ?)", (n, str(target), backup and str(backup), str(source)))
+                if backup is not None:
+                    os.replace(target, backup)
                 os.replace(source, target)
             _fsync_folders(made)  # every folder a file was moved into
         except OSError as exc:
@@ -279,7 +281,7 @@ class OutputFolder:
             target, source = Path(target), Path(source)
             if target.exists() and not source.exists():
                 os.replace(target, source)
-            if backup is not None:
+            if backup is not None and os.path.exists(backup):  # (a move on record may not have begun)
                 os.replace(backup, target)
 
     def _discard(self) -> None:

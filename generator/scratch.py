@@ -13,16 +13,101 @@ holds names and addresses) and frees it when it is closed.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from typing import Iterator
+
+from .errors import BrevgenError
 
 CACHE_KIB = 1024  # SQLite's page cache per database; beyond it, pages live in the (unlinked) file
 CHUNK = 1000  # rows read at a time when a table is walked
 
 
+# SQLite's own answers when its file cannot be made or written: a full or read-only temporary
+# folder is the machine's problem, said as such, not an internal error.
+DISK_PROBLEMS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")
+
+
+def folder() -> str:
+    """The folder SQLite puts its scratch files in (its Unix rule: the first of these that is a
+    folder this process may write in)."""
+    for candidate in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp"):
+        if candidate and os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    return "."
+
+
+@contextlib.contextmanager
+def _disk() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if not (getattr(exc, "sqlite_errorname", "") or "").startswith(DISK_PROBLEMS):
+            raise  # anything else is a bug in our SQL
+        raise BrevgenError(
+            f"{folder()}: the temporary folder is full or cannot be written ({exc.sqlite_errorname}); "
+            "brevgen keeps a run's bookkeeping there while it runs (about 1 KB per letter). Free some "
+            "space, or set SQLITE_TMPDIR to a folder with room; nothing was written") from None
+
+
+class _Cursor(sqlite3.Cursor):
+    def execute(self, *args):
+        with _disk():
+            return super().execute(*args)
+
+    def executemany(self, *args):
+        with _disk():
+            return super().executemany(*args)
+
+    def executescript(self, *args):
+        with _disk():
+            return super().executescript(*args)
+
+    def fetchone(self):
+        with _disk():
+            return super().fetchone()
+
+    def fetchmany(self, *args):
+        with _disk():
+            return super().fetchmany(*args)
+
+    def fetchall(self):
+        with _disk():
+            return super().fetchall()
+
+    def __next__(self):
+        with _disk():
+            return super().__next__()
+
+
+class _Connection(sqlite3.Connection):
+    """Every statement runs on a _Cursor, so a disk problem is reported wherever it surfaces."""
+
+    def cursor(self, factory=_Cursor):
+        return super().cursor(factory)
+
+    def execute(self, *args):
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args):
+        return self.cursor().executemany(*args)
+
+    def executescript(self, *args):
+        return self.cursor().executescript(*args)
+
+    def commit(self):
+        with _disk():
+            super().commit()
+
+    def __exit__(self, *exc):
+        with _disk():
+            return super().__exit__(*exc)
+
+
 def scratch(schema: str) -> sqlite3.Connection:
     """A new scratch database with the tables of `schema` (SQL statements)."""
-    db = sqlite3.connect("", check_same_thread=False)  # writes in a transaction, committed by `with db:`
+    db = sqlite3.connect("", check_same_thread=False, factory=_Connection)  # writes in a transaction, committed by `with db:`
     # Nothing here must survive a crash (a killed run starts again from its staged files):
     # no rollback journal, no fsync.
     db.executescript(f"PRAGMA cache_size=-{CACHE_KIB}; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"

@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import output, paths
+from generator import output, paths, scratch
 from generator.cli import app
 from generator.errors import BrevgenError
 from generator.loading import read_yaml_text
@@ -433,6 +434,59 @@ def test_a_file_that_cannot_be_replaced_undoes_the_whole_run(tmp_path, monkeypat
     monkeypatch.setattr(output.os, "replace", failing)
     refused(cli("guidance", EXAMPLES / "guidance", "--out", out, "--format", "html,pdf"), "as it was")
     assert snapshot(out) == before
+
+
+def test_a_commit_journal_that_cannot_be_written_undoes_the_whole_run(tmp_path, monkeypatch):
+    # The commit records each move in its scratch journal before making it: when the journal
+    # cannot be written (a full temporary folder), no file is moved aside without a record,
+    # so the undo puts every earlier run's file back.
+    out = tmp_path / "o"
+    # exit 1: written, with the example register's deliberate row errors reported
+    assert cli("transition", "invite", "--register", REGISTER, "--meeting", MEETING, "--out", out).exit_code == 1
+    before = snapshot(out)
+    real = scratch._Connection.execute
+    replaced = []
+
+    def full(self, sql, *args):
+        if sql.startswith("INSERT INTO done") and args[0][2] is not None:  # a move over an earlier file
+            replaced.append(args[0][1])
+            if len(replaced) == 2:
+                problem = sqlite3.OperationalError("database or disk is full")
+                problem.sqlite_errorname = "SQLITE_FULL"
+                with scratch._disk():
+                    raise problem
+        return real(self, sql, *args)
+
+    monkeypatch.setattr(scratch._Connection, "execute", full)
+    result = cli("transition", "invite", "--register", REGISTER, "--meeting", MEETING, "--out", out, "--docx")
+    refused(result, "temporary folder is full", "SQLITE_TMPDIR", "nothing was written")
+    assert len(replaced) == 2
+    assert snapshot(out) == before
+
+
+def test_a_full_temporary_folder_is_said_as_such(tmp_path):
+    # A batch keeps its bookkeeping in scratch databases in SQLite's temporary folder; when that
+    # folder is full the run stops with a message naming it (not "internal error"), and the
+    # output folder is not made. The page cache is made small so a small register spills.
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(tiny)], check=True)
+    try:
+        register = tmp_path / "register.csv"
+        rows = [f"U{n},youth,,Fiktiv Ung {n},2011-01-{n % 28 + 1:02d},Eksempelvej {n},9999,Eksempelby,post"
+                for n in range(400)]
+        register.write_text("\n".join([REGISTER.read_text(encoding="utf-8").splitlines()[0], *rows]) + "\n",
+                            encoding="utf-8")
+        code = ("import generator.scratch as s; s.CACHE_KIB = 8; from generator.cli import app; app()")
+        result = subprocess.run([sys.executable, "-c", code, "transition", "invite", "--register", str(register),
+                                 "--meeting", MEETING, "--out", str(tmp_path / "o")],
+                                capture_output=True, text=True, timeout=300, env={**os.environ, "SQLITE_TMPDIR": str(tiny)})
+    finally:
+        subprocess.run(["umount", str(tiny)], check=True)
+    assert result.returncode == 2, result.stderr
+    assert f"{tiny}: the temporary folder is full" in result.stderr and "SQLITE_TMPDIR" in result.stderr
+    assert "Traceback" not in result.stderr and "Fiktiv" not in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_bad_case_found_late_writes_nothing(tmp_path):
