@@ -150,7 +150,11 @@ class Addressees(Sequence):
     def __len__(self) -> int:
         return self.plan.letters
 
-    def __getitem__(self, index: int) -> Addressee:
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += self.plan.letters
         if not 0 <= index < self.plan.letters:
             raise IndexError(index)
         return self.plan.addressee(index)

@@ -175,10 +175,14 @@ class _Problems(Sequence):
         query = f"SELECT line, field, text FROM problem WHERE kind = ? ORDER BY {self.order}"
         return (RowError(*values) for values in self.db.execute(query, (self.kind,)))
 
-    def __getitem__(self, index: int) -> RowError:
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
         query = f"SELECT line, field, text FROM problem WHERE kind = ? ORDER BY {self.order} LIMIT 1 OFFSET ?"
-        found = self.db.execute(query, (self.kind, index)).fetchone()
-        if index < 0 or found is None:
+        found = self.db.execute(query, (self.kind, index)).fetchone() if index >= 0 else None
+        if found is None:
             raise IndexError(index)
         return RowError(*found)
 

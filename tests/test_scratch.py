@@ -99,3 +99,23 @@ def test_a_scratch_database_spills_to_disk_without_a_name():
             db.execute("INSERT INTO t (text) VALUES ('one more')")
     assert seen == list(range(1, 20_005))
     db.close()
+
+
+def test_the_sequences_kept_in_scratch_behave_like_lists(tmp_path):
+    plan = plan_run(register(tmp_path / "r.csv", 6), dt.date(2027, 2, 10), None, False)
+    people = list(plan.addressees)
+    assert len(people) == 10
+    assert plan.addressees[-1] == people[-1] and plan.addressees[1:4] == people[1:4]
+    assert plan.addressees[::-3] == people[::-3]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "".join(f"U{n},youth,,Fiktiv {n},2011-13-01,Vej 1,9999,By,post\n" for n in range(3)),
+                   encoding="utf-8")
+    errors = plan_run(bad, dt.date(2027, 2, 10), None, False).register.errors
+    assert [e.row for e in errors] == [2, 3, 4] and errors[-1].row == 4 and [e.row for e in errors[-2:]] == [3, 4]
+    for sequence in (plan.addressees, errors):
+        for outside in (len(sequence), -len(sequence) - 1):
+            try:
+                sequence[outside]
+            except IndexError:
+                continue
+            raise AssertionError(f"{outside} is outside {len(sequence)}")
