@@ -14,6 +14,7 @@ holds names and addresses) and frees it when it is closed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from typing import Iterator
@@ -51,34 +52,23 @@ def _disk() -> Iterator[None]:
             "space, or set SQLITE_TMPDIR to a folder with room; nothing was written") from None
 
 
+def _reported(method):
+    """`method` (of sqlite3's own classes), with a disk problem said as such (see _disk)."""
+    @functools.wraps(method)
+    def reported(self, *args):
+        with _disk():
+            return method(self, *args)
+    return reported
+
+
 class _Cursor(sqlite3.Cursor):
-    def execute(self, *args):
-        with _disk():
-            return super().execute(*args)
-
-    def executemany(self, *args):
-        with _disk():
-            return super().executemany(*args)
-
-    def executescript(self, *args):
-        with _disk():
-            return super().executescript(*args)
-
-    def fetchone(self):
-        with _disk():
-            return super().fetchone()
-
-    def fetchmany(self, *args):
-        with _disk():
-            return super().fetchmany(*args)
-
-    def fetchall(self):
-        with _disk():
-            return super().fetchall()
-
-    def __next__(self):
-        with _disk():
-            return super().__next__()
+    execute = _reported(sqlite3.Cursor.execute)
+    executemany = _reported(sqlite3.Cursor.executemany)
+    executescript = _reported(sqlite3.Cursor.executescript)
+    fetchone = _reported(sqlite3.Cursor.fetchone)
+    fetchmany = _reported(sqlite3.Cursor.fetchmany)
+    fetchall = _reported(sqlite3.Cursor.fetchall)
+    __next__ = _reported(sqlite3.Cursor.__next__)
 
 
 class _Connection(sqlite3.Connection):
@@ -96,13 +86,8 @@ class _Connection(sqlite3.Connection):
     def executescript(self, *args):
         return self.cursor().executescript(*args)
 
-    def commit(self):
-        with _disk():
-            super().commit()
-
-    def __exit__(self, *exc):
-        with _disk():
-            return super().__exit__(*exc)
+    commit = _reported(sqlite3.Connection.commit)
+    __exit__ = _reported(sqlite3.Connection.__exit__)
 
 
 def scratch(schema: str) -> sqlite3.Connection:
