@@ -36,7 +36,6 @@ import os
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import partial
 from itertools import chain
@@ -54,7 +53,7 @@ from .personal import csv_bytes, csv_cell
 from .printing import print_bundle
 from .models import Channel
 from .register import Register, RegisterRow, read_register
-from .scratch import scratch, walk
+from .scratch import Rows, scratch, walk
 from .resume import DAMAGED, NEW, SIDECARS, decide, fingerprint, read_manifest, sidecar_text
 from .transition import Addressee, Meeting, Schedule, addressees, letter_date, default_schedule, load_schedule
 
@@ -141,7 +140,7 @@ class Plan:
                        custody_count=custody)
 
 
-class Addressees(Sequence):
+class Addressees(Rows):
     """Plan.addressees: a sequence read from the plan's database (in chunks when walked)."""
 
     def __init__(self, plan: Plan):
@@ -150,14 +149,8 @@ class Addressees(Sequence):
     def __len__(self) -> int:
         return self.plan.letters
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += self.plan.letters
-        if not 0 <= index < self.plan.letters:
-            raise IndexError(index)
-        return self.plan.addressee(index)
+    def at(self, position: int) -> Addressee:
+        return self.plan.addressee(position)
 
     def __iter__(self) -> Iterator[Addressee]:
         for index, youth_id, person_id in walk(self.plan.db, "SELECT idx, youth_id, person_id FROM letter WHERE {after}", "idx"):

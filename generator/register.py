@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Literal
@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from .errors import BrevgenError
 from .loading import MAX_TEXT_BYTES, read_text
 from .personal import clean_text
-from .scratch import scratch, walk
+from .scratch import Rows, scratch, walk
 from .formatting import fits_window
 from .models import PERSON_ID, WINDOW_PROBLEM, Channel, Model, Recipient, Role, not_a_cpr_number
 
@@ -167,7 +167,7 @@ class _Custody(Mapping):
         return self.db.execute("SELECT COUNT(DISTINCT youth_id) FROM custody").fetchone()[0]
 
 
-class _Problems(Sequence):
+class _Problems(Rows):
     def __init__(self, db, kind: str, order: str) -> None:
         self.db, self.kind, self.order = db, kind, order
 
@@ -175,16 +175,9 @@ class _Problems(Sequence):
         query = f"SELECT line, field, text FROM problem WHERE kind = ? ORDER BY {self.order}"
         return (RowError(*values) for values in self.db.execute(query, (self.kind,)))
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def at(self, position: int) -> RowError:
         query = f"SELECT line, field, text FROM problem WHERE kind = ? ORDER BY {self.order} LIMIT 1 OFFSET ?"
-        found = self.db.execute(query, (self.kind, index)).fetchone() if index >= 0 else None
-        if found is None:
-            raise IndexError(index)
-        return RowError(*found)
+        return RowError(*self.db.execute(query, (self.kind, position)).fetchone())
 
     def __len__(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM problem WHERE kind = ?", (self.kind,)).fetchone()[0]

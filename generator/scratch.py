@@ -13,10 +13,10 @@ holds names and addresses) and frees it when it is closed.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sqlite3
+from collections.abc import Sequence
 from typing import Iterator
 
 from .errors import BrevgenError
@@ -39,25 +39,26 @@ def folder() -> str:
     return "."
 
 
-@contextlib.contextmanager
-def _disk() -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        if not (getattr(exc, "sqlite_errorname", "") or "").startswith(DISK_PROBLEMS):
-            raise  # anything else is a bug in our SQL
-        raise BrevgenError(
-            f"{folder()}: the temporary folder is full or cannot be written ({exc.sqlite_errorname}); "
-            "brevgen keeps a run's bookkeeping there while it runs (about 1 KB per letter). Free some "
-            "space, or set SQLITE_TMPDIR to a folder with room; nothing was written") from None
+def said(exc: sqlite3.OperationalError) -> Exception:
+    """What to raise for `exc`: a disk problem as a message for the user; anything else (a bug in
+    our SQL) as it is."""
+    if not (getattr(exc, "sqlite_errorname", "") or "").startswith(DISK_PROBLEMS):
+        return exc
+    return BrevgenError(
+        f"{folder()}: the temporary folder is full or cannot be written ({exc.sqlite_errorname}); "
+        "brevgen keeps a run's bookkeeping there while it runs (about 1 KB per letter). Free some "
+        "space, or set SQLITE_TMPDIR to a folder with room; nothing was written")
 
 
 def _reported(method):
-    """`method` (of sqlite3's own classes), with a disk problem said as such (see _disk)."""
+    """`method` (of sqlite3's own classes), with a disk problem said as such (`said`). A plain
+    try costs nothing when nothing is raised: these run for every row a batch reads."""
     @functools.wraps(method)
     def reported(self, *args):
-        with _disk():
+        try:
             return method(self, *args)
+        except sqlite3.OperationalError as exc:
+            raise said(exc) from None
     return reported
 
 
@@ -88,6 +89,23 @@ class _Connection(sqlite3.Connection):
 
     commit = _reported(sqlite3.Connection.commit)
     __exit__ = _reported(sqlite3.Connection.__exit__)
+
+
+class Rows(Sequence):
+    """A sequence kept in a scratch database: subclasses give its length and its item at a
+    position (0 <= position < len); indexing takes negative positions and slices, as a list does."""
+
+    def at(self, position: int):
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.at(i) for i in range(*index.indices(len(self)))]
+        length = len(self)
+        position = index + length if index < 0 else index
+        if not 0 <= position < length:
+            raise IndexError(index)
+        return self.at(position)
 
 
 def scratch(schema: str) -> sqlite3.Connection:

@@ -453,8 +453,7 @@ def test_a_commit_journal_that_cannot_be_written_undoes_the_whole_run(tmp_path, 
             if len(replaced) == 2:
                 problem = sqlite3.OperationalError("database or disk is full")
                 problem.sqlite_errorname = "SQLITE_FULL"
-                with scratch._disk():
-                    raise problem
+                raise scratch.said(problem)
         return real(self, sql, *args)
 
     monkeypatch.setattr(scratch._Connection, "execute", full)
